@@ -1,0 +1,5 @@
+"""Run the ``kg`` command line with ``python -m kg``."""
+
+from kg.cli import main
+
+main()

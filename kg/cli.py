@@ -1,0 +1,245 @@
+"""The ``kg`` command line: a thin typer layer over importable functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(
+    name="kg",
+    help="Build a knowledge graph of who did what to whom, where and when, from news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out_console = Console()
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line error and exit."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="spaCy pipeline to use (default: $KG_MODEL, else the best installed English model).",
+    ),
+]
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders (recursive), globs, '-' for stdin, or .jsonl files."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Output folder for the exports.")
+    ] = Path("exports"),
+    model: ModelOpt = None,
+    patterns: Annotated[
+        list[Path] | None,
+        typer.Option("--patterns", help="Extra extraction patterns (JSON, see docs/patterns.md)."),
+    ] = None,
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option("--gazetteer", help="Extra gazetteer TSV files (columns as kg/data/*.tsv)."),
+    ] = None,
+    title: Annotated[str, typer.Option(help="Title of the HTML view.")] = "kg",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out."""
+    from kg.builder import NothingBuiltError
+    from kg.builder import build as run_build
+    from kg.lexicon import PatternsError
+    from kg.nlp import ModelNotFoundError
+
+    columns = (
+        TextColumn("[bold]building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, disable=quiet, transient=True) as bar:
+        task = bar.add_task("docs", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = run_build(
+                inputs,
+                out,
+                model=model,
+                patterns=patterns or [],
+                gazetteers=gazetteer or [],
+                stdin=sys.stdin,
+                progress=progress,
+                title=title,
+            )
+        except (ModelNotFoundError, PatternsError) as err:
+            fail(str(err))
+        except NothingBuiltError as err:
+            fail(str(err))
+    print_summary(result, out)
+
+
+def print_summary(result, out: Path) -> None:
+    """Print counts, warnings and time of a build."""
+    counts = result.counts()
+    table = Table(title=f"kg build → {out}/", show_header=False, box=None)
+    table.add_row("documents", str(counts["documents"]))
+    table.add_row("entities", str(counts["entities"]))
+    for cls, n in counts["entities_by_class"].items():
+        table.add_row(f"  {cls}", str(n))
+    table.add_row("events", str(counts["events"]))
+    table.add_row("edges", str(counts["edges"]))
+    table.add_row("warnings", str(len(result.warnings)))
+    table.add_row("seconds", f"{result.seconds:.1f}")
+    table.add_row("model", result.model)
+    console.print(table)
+    for warning in result.warnings[:20]:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    if len(result.warnings) > 20:
+        console.print(f"… {len(result.warnings) - 20} more warnings in {out}/report.json")
+
+
+def main() -> None:
+    """Entry point for ``python -m kg``."""
+    app()
+
+
+@app.command()
+def query(
+    graph: Annotated[Path, typer.Argument(help="An export file (.ttl/.nt/.jsonld/.trig) or folder.")],
+    sparql: Annotated[
+        str | None, typer.Argument(help="SPARQL text, a .rq file, a named query, or '-' (stdin).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Run a named query of ontology/queries/.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml, turtle or nt.")
+    ] = "table",
+    timeout: Annotated[float | None, typer.Option(help="Give up after this many seconds.")] = None,
+    list_queries: Annotated[
+        bool, typer.Option("--list", help="List the named queries and exit.")
+    ] = False,
+) -> None:
+    """Run a SPARQL query (text, .rq file or --name) over an export and print the result."""
+    from kg.query import (
+        QueryError,
+        format_named_queries,
+        format_result,
+        load_store,
+        resolve_query_arg,
+        run_query,
+    )
+
+    if list_queries:
+        typer.echo(format_named_queries(), nl=False)
+        raise typer.Exit()
+    try:
+        text = resolve_query_arg(sparql, name)
+        result = run_query(load_store(graph), text, timeout=timeout)
+        typer.echo(format_result(result, fmt), nl=False)
+    except (QueryError, OSError, ValueError) as err:
+        fail(str(err), 2)
+
+
+@app.command()
+def serve(
+    graph: Annotated[Path, typer.Argument(help="An exports folder or graph file.")] = Path(
+        "exports"
+    ),
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Query time limit in seconds.")] = 10.0,
+    max_results: Annotated[int, typer.Option(help="Largest result (rows) served.")] = 10000,
+) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint at /sparql, query page at /, the view at /view."""
+    from kg.query import QueryError
+    from kg.serve import serve as run_server
+
+    try:
+        run_server(graph, host, port, timeout_s=timeout, max_results=max_results)
+    except (QueryError, OSError, ValueError) as err:
+        fail(str(err), 2)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold files (JSON, SPEC §4) or folders.")],
+    graph: Annotated[
+        Path | None, typer.Option("--graph", "-g", help="Export to score (file or folder).")
+    ] = None,
+    build_inputs: Annotated[
+        list[str] | None,
+        typer.Option("--build", help="Build these inputs in memory and score the result."),
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write JSON here.")] = None,
+    model: ModelOpt = None,
+) -> None:
+    """Score a graph against gold annotations (entity/fact P/R/F1, types, events, titles)."""
+    import tempfile
+
+    from kg.eval import format_table, run_eval, write_json
+
+    if (graph is None) == (not build_inputs):
+        fail("give exactly one of --graph PATH or --build INPUT...", 2)
+    with tempfile.TemporaryDirectory() as tmp:
+        if build_inputs:
+            from kg.builder import build as run_build
+
+            run_build(build_inputs, Path(tmp), model=model)
+            graph = Path(tmp) / "graph.ttl"
+        elif graph is not None and graph.is_dir():
+            graph = graph / "graph.ttl"
+        try:
+            score = run_eval(list(gold), graph)
+        except (OSError, ValueError) as err:
+            fail(str(err), 2)
+    out_console.print(format_table(score), highlight=False, markup=False)
+    if json_out is not None:
+        write_json(score, json_out)
+
+
+@app.command()
+def analyze(
+    graph: Annotated[Path, typer.Argument(help="An export file or folder.")] = Path("exports"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write analysis.md/.json here.")
+    ] = None,
+    plot: Annotated[bool, typer.Option(help="Also draw PNG charts (needs matplotlib).")] = False,
+    top: Annotated[int, typer.Option(help="How many top entities to list.")] = 10,
+) -> None:
+    """Analyse an export: central entities, communities, components, timeline, co-occurrence."""
+    from kg.analyze import analyze as run_analysis
+    from kg.analyze import render_markdown, write_report
+    from kg.load import load_graph
+
+    try:
+        G = load_graph(graph)
+    except (OSError, ValueError) as err:
+        fail(str(err), 2)
+    if out is None:
+        if plot:
+            fail("--plot needs --out DIR", 2)
+        out_console.print(render_markdown(run_analysis(G, top_n=top)), markup=False)
+        return
+    try:
+        for path in write_report(G, out, plot=plot, top_n=top):
+            out_console.print(str(path), markup=False)
+    except ImportError:
+        fail("charts need matplotlib: pip install 'kg[plot]'")

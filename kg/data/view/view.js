@@ -1,0 +1,503 @@
+/* kg interactive view: draws the graph with vis-network and builds legend, filters, search and
+ * panels with DOM APIs only. Data is read with JSON.parse and always inserted as text, never as
+ * markup: nothing below parses HTML. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+
+  /* ---------- small DOM helpers (text only) ---------- */
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+  function isSafeUrl(url) { return typeof url === "string" && /^https?:\/\/[^\s]+$/i.test(url); }
+  function link(url, text) {
+    if (!isSafeUrl(url)) { return el("span", null, text || url); }
+    var a = el("a", null, text || url);
+    a.setAttribute("href", url);
+    a.setAttribute("target", "_blank");
+    a.setAttribute("rel", "noopener noreferrer");
+    return a;
+  }
+  function linkLabel(url) {
+    var m = /wikidata\.org\/(?:entity|wiki)\/(Q\d+)/i.exec(url);
+    if (m) { return "Wikidata " + m[1]; }
+    m = /geonames\.org\/(\d+)/i.exec(url);
+    if (m) { return "GeoNames " + m[1]; }
+    return url;
+  }
+  function norm(s) {
+    return String(s || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  }
+
+  /* ---------- model ---------- */
+  var nodesById = new Map();
+  var edgesById = new Map();
+  var adjacency = new Map();
+  var classColor = new Map();
+  data.classes.forEach(function (c) { classColor.set(c.name, c); });
+  data.nodes.forEach(function (n) { nodesById.set(n.id, n); adjacency.set(n.id, []); });
+  data.edges.forEach(function (e) {
+    edgesById.set(e.id, e);
+    adjacency.get(e.from).push(e.id);
+    if (e.to !== e.from) { adjacency.get(e.to).push(e.id); }
+  });
+  function nameOf(id) { var n = nodesById.get(id); return n ? n.name : id; }
+
+  var classOn = new Map(data.classes.map(function (c) { return [c.name, true]; }));
+  var propOn = new Map(data.props.map(function (p) { return [p.name, true]; }));
+  var base = data.shown < data.total ? "core" : "all";
+  var extras = new Set();
+  var focusSet = null;
+  var selectedId = null;
+  var visible = new Set();
+  var knownPos = new Map();
+
+  /* ---------- tooltips (DOM elements, text only) ---------- */
+  function sentenceBlock(ev) {
+    var box = el("div", "kg-sentence", ev.s);
+    var doc = data.documents[ev.d];
+    var src = ev.d + (doc && doc.date ? " (" + doc.date + ")" : "") + " · " + ev.r + " · " + ev.c;
+    box.appendChild(el("span", "kg-source", src));
+    return box;
+  }
+  function nodeTooltip(n) {
+    var tip = el("div", "kg-tip");
+    tip.appendChild(el("div", "kg-tip-title", n.name));
+    var sub = n.cls + (n.kind === "event" ? " (event" + (n.date ? ", " + n.date : "") + ")" : "");
+    tip.appendChild(el("div", "kg-tip-sub", sub));
+    if (n.alt.length) {
+      var more = n.alt.length > 6 ? " …" : "";
+      tip.appendChild(el("div", "kg-tip-sub", "Also: " + n.alt.slice(0, 6).join(", ") + more));
+    }
+    tip.appendChild(el("div", "kg-tip-sub", "Click for details"));
+    return tip;
+  }
+  function edgeTooltip(e) {
+    var tip = el("div", "kg-tip");
+    tip.appendChild(el("div", "kg-tip-title", nameOf(e.from) + " → " + e.prop + " → " + nameOf(e.to)));
+    e.evidence.slice(0, 3).forEach(function (ev) { tip.appendChild(sentenceBlock(ev)); });
+    if (e.evidence.length > 3) {
+      tip.appendChild(el("div", "kg-tip-sub", "… " + (e.evidence.length - 3) + " more sentences"));
+    }
+    if (!e.evidence.length) { tip.appendChild(el("div", "kg-tip-sub", "No supporting sentence recorded")); }
+    return tip;
+  }
+
+  /* ---------- vis data ---------- */
+  var nodeItems = data.nodes.map(function (n) {
+    var item = Object.assign({}, n);
+    item.title = nodeTooltip(n);
+    return item;
+  });
+  var edgeItems = data.edges.map(function (e) {
+    var item = Object.assign({}, e);
+    item.title = edgeTooltip(e);
+    return item;
+  });
+  var nodesDS = new vis.DataSet(nodeItems);
+  var edgesDS = new vis.DataSet(edgeItems);
+
+  function baseVisible(n) { return base === "all" || n.core || extras.has(n.id); }
+  function neighbourhood(id) {
+    var set = new Set([id]);
+    adjacency.get(id).forEach(function (eid) {
+      var e = edgesById.get(eid);
+      if (!propOn.get(e.prop)) { return; }
+      var other = e.from === id ? e.to : e.from;
+      if (classOn.get(nodesById.get(other).cls)) { set.add(other); }
+    });
+    return set;
+  }
+  function computeVisible() {
+    var next = new Set();
+    data.nodes.forEach(function (n) {
+      if (focusSet) {
+        if (focusSet.has(n.id)) { next.add(n.id); }
+      } else if (classOn.get(n.cls) && baseVisible(n)) {
+        next.add(n.id);
+      }
+    });
+    return next;
+  }
+  visible = computeVisible();  // before the views are made: they cache the ids that pass
+  var nodeView = new vis.DataView(nodesDS, { filter: function (n) { return visible.has(n.id); } });
+  var edgeView = new vis.DataView(edgesDS, {
+    filter: function (e) { return propOn.get(e.prop) && visible.has(e.from) && visible.has(e.to); }
+  });
+
+  /* ---------- page chrome ---------- */
+  $("kg-title").textContent = data.title;
+  document.title = data.title;
+
+  function buildFilters() {
+    var box = $("kg-filters-classes");
+    data.classes.forEach(function (c) {
+      var label = el("label");
+      var cb = el("input");
+      cb.type = "checkbox";
+      cb.checked = true;
+      cb.setAttribute("data-cls", c.name);
+      cb.addEventListener("change", function () { classOn.set(c.name, cb.checked); refresh(); });
+      var sw = el("span", "kg-swatch" + (c.kind === "event" ? " kg-event" : ""));
+      sw.style.background = c.color;
+      label.appendChild(cb);
+      label.appendChild(sw);
+      label.appendChild(el("span", null, c.name));
+      label.appendChild(el("span", "kg-count", c.count));
+      box.appendChild(label);
+    });
+    var pbox = $("kg-filters-props");
+    data.props.forEach(function (p) {
+      var label = el("label");
+      var cb = el("input");
+      cb.type = "checkbox";
+      cb.checked = true;
+      cb.setAttribute("data-prop", p.name);
+      cb.addEventListener("change", function () { propOn.set(p.name, cb.checked); refresh(); });
+      label.appendChild(cb);
+      label.appendChild(el("span", "kg-line" + (p.role ? " kg-role" : "")));
+      label.appendChild(el("span", null, p.name));
+      label.appendChild(el("span", "kg-count", p.count));
+      pbox.appendChild(label);
+    });
+  }
+  function setClassOn(cls, on) {
+    classOn.set(cls, on);
+    document.querySelectorAll("#kg-filters-classes input").forEach(function (cb) {
+      if (cb.getAttribute("data-cls") === cls) { cb.checked = on; }
+    });
+  }
+
+  function updateStatus() {
+    $("kg-status").textContent = "Showing " + visible.size + " of " + data.total + " nodes" +
+      (focusSet ? " (focus on " + nameOf(selectedId) + ")" : "");
+    var btn = $("kg-load-all");
+    if (base === "core") {
+      btn.hidden = false;
+      btn.textContent = "Show all " + data.total + " nodes";
+    } else {
+      btn.hidden = true;
+    }
+    $("kg-focus").disabled = !selectedId || !visible.has(selectedId);
+  }
+
+  function emptyPanel() {
+    var panel = $("kg-panel");
+    clear(panel);
+    panel.appendChild(el("h3", null, "Details"));
+    panel.appendChild(el("p", "kg-empty-panel",
+      "Click a node to see what is known about it and the sentences behind each of its edges; " +
+      "click an edge to see its sentences. Hover an edge for a preview."));
+  }
+
+  function nodeButton(id) {
+    var b = el("button", "kg-linkbtn", nameOf(id));
+    b.type = "button";
+    b.addEventListener("click", function () { selectNode(id, true); });
+    return b;
+  }
+
+  function showNodePanel(id) {
+    var n = nodesById.get(id);
+    var panel = $("kg-panel");
+    clear(panel);
+    panel.setAttribute("data-node", id);
+    panel.removeAttribute("data-edge");
+    panel.appendChild(el("h2", null, n.name));
+    var badge = el("span", "kg-badge");
+    var sw = el("span", "kg-swatch" + (n.kind === "event" ? " kg-event" : ""));
+    var c = classColor.get(n.cls);
+    sw.style.background = c ? c.color : "#ccc";
+    badge.appendChild(sw);
+    badge.appendChild(el("span", null, n.cls + (n.kind === "event" ? " · event" : "")));
+    panel.appendChild(badge);
+    if (n.kind === "event") {
+      if (n.date) { panel.appendChild(el("p", "kg-meta", "Date: " + n.date)); }
+      if (n.trigger) { panel.appendChild(el("p", "kg-meta", "Trigger: " + n.trigger)); }
+      if (n.topics && n.topics.length) { panel.appendChild(el("p", "kg-meta", "Topics: " + n.topics.join(", "))); }
+    }
+    function list(title, items, render) {
+      if (!items || !items.length) { return; }
+      panel.appendChild(el("h3", null, title));
+      var ul = el("ul");
+      items.forEach(function (it) { var li = el("li"); li.appendChild(render(it)); ul.appendChild(li); });
+      panel.appendChild(ul);
+    }
+    function text(s) { return document.createTextNode(String(s)); }
+    list("Also known as", n.alt, text);
+    list("Titles", n.titles, text);
+    list("Links", n.sameAs, function (u) { return link(u, linkLabel(u)); });
+    list("Documents", n.docs, function (d) {
+      var doc = data.documents[d] || {};
+      var span = el("span");
+      span.appendChild(doc.url ? link(doc.url, doc.title || d) : text(doc.title || d));
+      span.appendChild(el("span", "kg-source", d + (doc.date ? " · " + doc.date : "")));
+      return span;
+    });
+    if (n.kind === "event" && n.evidence && n.evidence.length) {
+      panel.appendChild(el("h3", null, "Source sentences"));
+      n.evidence.forEach(function (ev) { panel.appendChild(sentenceBlock(ev)); });
+    }
+    var eids = adjacency.get(id).slice().sort(function (a, b) {
+      var ea = edgesById.get(a), eb = edgesById.get(b);
+      var ka = (ea.from === id ? "0" : "1") + ea.prop + "\u0000" + nameOf(ea.from === id ? ea.to : ea.from);
+      var kb = (eb.from === id ? "0" : "1") + eb.prop + "\u0000" + nameOf(eb.from === id ? eb.to : eb.from);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+    panel.appendChild(el("h3", null, "Connections (" + eids.length + ")"));
+    if (!eids.length) { panel.appendChild(el("p", "kg-empty-panel", "None")); }
+    eids.forEach(function (eid) {
+      var e = edgesById.get(eid);
+      var box = el("div", "kg-rel");
+      box.setAttribute("data-edge", eid);
+      var head = el("div", "kg-rel-head");
+      if (e.from === id) {
+        head.appendChild(el("span", "kg-prop", e.prop + " → "));
+        head.appendChild(nodeButton(e.to));
+      } else {
+        head.appendChild(nodeButton(e.from));
+        head.appendChild(el("span", "kg-prop", " → " + e.prop + " → this"));
+      }
+      box.appendChild(head);
+      e.evidence.forEach(function (ev) { box.appendChild(sentenceBlock(ev)); });
+      panel.appendChild(box);
+    });
+  }
+
+  function showEdgePanel(eid) {
+    var e = edgesById.get(eid);
+    var panel = $("kg-panel");
+    clear(panel);
+    panel.setAttribute("data-edge", eid);
+    panel.removeAttribute("data-node");
+    var h = el("h2");
+    h.appendChild(nodeButton(e.from));
+    h.appendChild(el("span", "kg-prop", " → " + e.prop + " → "));
+    h.appendChild(nodeButton(e.to));
+    panel.appendChild(h);
+    if (e.conf !== null && e.conf !== undefined) { panel.appendChild(el("p", "kg-meta", "Confidence: " + e.conf)); }
+    panel.appendChild(el("h3", null, "Supporting sentences (" + e.evidence.length + ")"));
+    e.evidence.forEach(function (ev) { panel.appendChild(sentenceBlock(ev)); });
+  }
+
+  /* ---------- network ---------- */
+  var container = $("kg-canvas");
+  buildFilters();
+  var options = data.options;
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  window.kgNetwork = network;
+
+  function markReady() {
+    network.setOptions({ physics: { enabled: false } });
+    window.kgReady = true;
+    document.body.setAttribute("data-kg-ready", "1");
+  }
+  network.on("stabilizationIterationsDone", markReady);
+  if (visible.size === 0) { markReady(); }
+
+  function rememberPositions() {
+    var pos = network.getPositions();
+    Object.keys(pos).forEach(function (id) { knownPos.set(id, pos[id]); });
+  }
+
+  function refresh() {
+    rememberPositions();
+    var next = computeVisible();
+    var entering = [];
+    next.forEach(function (id) { if (!visible.has(id)) { entering.push(id); } });
+    var updates = [];
+    var unplaced = 0;
+    entering.forEach(function (id, i) {
+      var p = knownPos.get(id);
+      if (!p) {
+        // start a new node next to a placed neighbour, the layout then settles it
+        var adj = adjacency.get(id);
+        for (var k = 0; k < adj.length && !p; k++) {
+          var e = edgesById.get(adj[k]);
+          var q = knownPos.get(e.from === id ? e.to : e.from);
+          if (q) {
+            var angle = (i * 2.399963) % (2 * Math.PI);
+            p = { x: q.x + 90 * Math.cos(angle), y: q.y + 90 * Math.sin(angle) };
+          }
+        }
+        unplaced += 1;
+      }
+      if (p) { updates.push({ id: id, x: p.x, y: p.y }); }
+    });
+    if (updates.length) { nodesDS.update(updates); }
+    visible = next;
+    nodeView.refresh();
+    edgeView.refresh();
+    if (unplaced > 0) {
+      window.kgReady = false;
+      document.body.removeAttribute("data-kg-ready");
+      var iterations = data.big ? 120 : 300;
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(iterations);
+    }
+    updateStatus();
+  }
+
+  /* ---------- selection, focus, reset ---------- */
+  function selectNode(id, move) {
+    if (!nodesById.has(id)) { return; }
+    var n = nodesById.get(id);
+    var changed = false;
+    if (!classOn.get(n.cls)) { setClassOn(n.cls, true); changed = true; }
+    if (focusSet && !focusSet.has(id)) { focusSet = null; changed = true; }
+    if (!baseVisible(n)) { extras.add(id); changed = true; }
+    selectedId = id;
+    if (changed) { refresh(); }
+    network.selectNodes([id]);
+    if (move) {
+      var scale = Math.max(network.getScale(), 0.9);
+      network.focus(id, { scale: scale, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    }
+    showNodePanel(id);
+    updateStatus();
+  }
+
+  function focusOn(id) {
+    if (!id) { return; }
+    focusSet = neighbourhood(id);
+    refresh();
+    network.selectNodes([id]);
+    network.fit({ nodes: Array.from(focusSet), animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+  }
+
+  function reset() {
+    focusSet = null;
+    classOn.forEach(function (_, cls) { setClassOn(cls, true); });
+    document.querySelectorAll("#kg-filters-props input").forEach(function (cb) {
+      cb.checked = true;
+      propOn.set(cb.getAttribute("data-prop"), true);
+    });
+    refresh();
+    network.fit({ animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+  }
+
+  function loadAll() {
+    base = "all";
+    refresh();
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      selectNode(params.nodes[0], false);
+    } else if (params.edges.length) {
+      selectedId = null;
+      showEdgePanel(params.edges[0]);
+      updateStatus();
+    } else {
+      selectedId = null;
+      emptyPanel();
+      updateStatus();
+    }
+  });
+  network.on("stabilizationIterationsDone", function () {
+    if (focusSet) { network.fit({ nodes: Array.from(focusSet) }); } else { network.fit(); }
+  });
+
+  $("kg-focus").addEventListener("click", function () { focusOn(selectedId); });
+  $("kg-reset").addEventListener("click", reset);
+  $("kg-load-all").addEventListener("click", loadAll);
+
+  /* ---------- search ---------- */
+  var index = data.nodes.map(function (n) {
+    return { id: n.id, names: [n.name].concat(n.alt), keys: [norm(n.name)].concat(n.alt.map(norm)) };
+  });
+  function search(q) {
+    var nq = norm(q);
+    if (!nq) { return []; }
+    var hits = [];
+    index.forEach(function (entry) {
+      var best = 9, matched = null;
+      entry.keys.forEach(function (k, i) {
+        var s = k === nq ? 0 : k.indexOf(nq) === 0 ? 1 : (" " + k).indexOf(" " + nq) >= 0 ? 2 : k.indexOf(nq) >= 0 ? 3 : 9;
+        if (s < best) { best = s; matched = entry.names[i]; }
+      });
+      if (best < 9) { hits.push({ id: entry.id, score: best, matched: matched }); }
+    });
+    hits.sort(function (a, b) {
+      var na = nodesById.get(a.id), nb = nodesById.get(b.id);
+      return a.score - b.score || nb.value - na.value || (na.name < nb.name ? -1 : na.name > nb.name ? 1 : 0);
+    });
+    return hits.slice(0, 15);
+  }
+  var results = [];
+  var active = 0;
+  function renderResults() {
+    var ul = $("kg-search-results");
+    clear(ul);
+    if (!$("kg-search").value.trim()) { ul.hidden = true; return; }
+    if (!results.length) {
+      ul.appendChild(el("li", "kg-empty", "No match"));
+    }
+    results.forEach(function (r, i) {
+      var n = nodesById.get(r.id);
+      var li = el("li", i === active ? "kg-active" : null);
+      li.setAttribute("role", "option");
+      li.setAttribute("data-id", r.id);
+      var sw = el("span", "kg-swatch" + (n.kind === "event" ? " kg-event" : ""));
+      var c = classColor.get(n.cls);
+      sw.style.background = c ? c.color : "#ccc";
+      li.appendChild(sw);
+      li.appendChild(el("span", null, n.name));
+      var extra = n.cls + (r.matched !== n.name ? " · " + r.matched : "");
+      li.appendChild(el("span", "kg-match", extra));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(i); });
+      ul.appendChild(li);
+    });
+    ul.hidden = false;
+  }
+  function choose(i) {
+    var r = results[i];
+    if (!r) { return; }
+    $("kg-search-results").hidden = true;
+    selectNode(r.id, true);
+  }
+  $("kg-search").addEventListener("input", function () {
+    results = search(this.value);
+    active = 0;
+    renderResults();
+  });
+  $("kg-search").addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      if (!results.length) { results = search(this.value); }
+      choose(active);
+    } else if (ev.key === "ArrowDown") {
+      ev.preventDefault();
+      active = Math.min(active + 1, results.length - 1);
+      renderResults();
+    } else if (ev.key === "ArrowUp") {
+      ev.preventDefault();
+      active = Math.max(active - 1, 0);
+      renderResults();
+    } else if (ev.key === "Escape") {
+      $("kg-search-results").hidden = true;
+    }
+  });
+  $("kg-search").addEventListener("blur", function () { $("kg-search-results").hidden = true; });
+
+  emptyPanel();
+  updateStatus();
+
+  window.kgView = {
+    selectNode: function (id) { selectNode(id, true); },
+    focus: focusOn,
+    reset: reset,
+    loadAll: loadAll,
+    search: function (q) { return search(q).map(function (r) { return r.id; }); },
+    visibleNodeIds: function () { return nodeView.getIds(); },
+    visibleEdgeIds: function () { return edgeView.getIds(); },
+    selected: function () { return selectedId; }
+  };
+})();

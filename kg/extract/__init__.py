@@ -1,0 +1,1 @@
+"""Extraction stages: turn parsed sentences into entities, relations, events and dates."""

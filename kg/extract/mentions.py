@@ -1,0 +1,465 @@
+"""Find entity mentions in a parsed ``Doc``: spaCy NER, corrected and completed by the gazetteer.
+
+The functions here are pure: they read a ``Doc`` and return :class:`~kg.model.Mention` values.
+Knowledge (names, demonyms, titles, head nouns) comes from the gazetteer and the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import GazEntry, Gazetteer
+from kg.lexicon import Lexicon
+from kg.model import Mention
+
+#: spaCy NER labels that can name an entity, with the class they suggest.
+NER_CLASSES: dict[str, str | None] = {
+    "PERSON": "Person",
+    "ORG": "Organization",
+    "GPE": "Location",
+    "LOC": "Location",
+    "FAC": "Location",
+    "NORP": None,
+    "EVENT": None,
+    "PRODUCT": None,
+    "WORK_OF_ART": None,
+    "LAW": None,
+}
+#: Gazetteer classes that are typed ``kg:Location`` in the graph (news gold types places as Location).
+PLACE_CLASSES = frozenset({"Location", "City", "Region"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
+_POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII slug of a name (``"Kassym-Jomart Tokayev"`` → ``kassym-jomart-tokayev``)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
+
+
+def clean_name(text: str) -> str:
+    """Surface name without a leading article, trailing possessive or stray punctuation."""
+    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:\"'()[]")
+    text = re.sub(r"^(the|The|THE)\s+", "", text)
+    text = re.sub(r"'s?$", "", text).strip(" ,.;:")
+    return text
+
+
+@dataclass
+class Candidate:
+    """A span that may name an entity, while it is being classified."""
+
+    start: int
+    end: int
+    cls: str | None
+    source: str
+    entry: GazEntry | None = None
+    is_name: bool = True
+    key: str = ""
+    label: str = ""
+    ner: str = ""
+    inner: bool = False
+
+    @property
+    def length(self) -> int:
+        """Number of tokens."""
+        return self.end - self.start
+
+
+@dataclass
+class Context:
+    """Per-corpus resources the extractor shares between documents.
+
+    Attributes:
+        gazetteer: Names, demonyms and identifiers of countries, organisations and places.
+        lexicon: Extraction vocabulary.
+        tokenizer: The pipeline's tokenizer, so gazetteer names split like the text does.
+    """
+
+    gazetteer: Gazetteer
+    lexicon: Lexicon
+    tokenizer: Callable[[str], Doc]
+    _matcher: PhraseMatcher | None = None
+
+    def matcher(self, doc: Doc) -> PhraseMatcher:
+        """A phrase matcher for gazetteer country/organisation names and demonyms (built once)."""
+        if self._matcher is None:
+            matcher = PhraseMatcher(doc.vocab, attr="ORTH")
+            names = {n for n, e in self.gazetteer.names() if e.cls not in PLACE_CLASSES}
+            names |= {form for form, _ in self.gazetteer.demonym_forms()}
+            matcher.add("GAZ", [self.tokenizer(n) for n in sorted(names)])
+            self._matcher = matcher
+        return self._matcher
+
+
+def _simple_tokens(name: str) -> list[str]:
+    """Tokenise a gazetteer name the way spaCy's English tokenizer splits names."""
+    parts = re.findall(r"[\w]+(?:[.'’][\w]+)*\.?|[^\w\s]", name)
+    return parts or [name]
+
+
+def is_capitalised(token: Token) -> bool:
+    """True for a token that starts with an upper-case letter or digit (``"G5"``)."""
+    return token.text[:1].isupper() or (token.text[:1].isdigit() and token.pos_ == "PROPN")
+
+
+def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Trim leading determiners/punctuation and trailing possessives/punctuation off a span."""
+    while start < end and (
+        doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_space
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].is_space
+    ):
+        end -= 1
+    return start, end
+
+
+def gazetteer_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
+    """Country, organisation and demonym matches of the gazetteer (case-sensitive)."""
+    gaz = ctx.gazetteer
+    for _, start, end in ctx.matcher(doc)(doc):
+        text = doc[start:end].text
+        demonym = gaz.demonym(text)
+        entries = gaz.lookup(text)
+        if entries and entries[0].cls not in PLACE_CLASSES:
+            entry = entries[0]
+            yield Candidate(start, end, entry.cls, "gazetteer", entry)
+        elif demonym is not None:
+            yield Candidate(start, end, demonym.cls, "demonym", demonym, is_name=False)
+
+
+def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
+    """NER spans with a usable label, trimmed, with leading demonyms and titles split off."""
+    for ent in doc.ents:
+        if ent.label_ not in NER_CLASSES:
+            continue
+        start, end = trim(doc, ent.start, ent.end)
+        if start >= end:
+            continue
+        yield from split_prefixes(doc, start, end, ent.label_, ctx)
+
+
+def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> Iterator[Candidate]:
+    """Split ``Kazakh President X`` / ``Chad's X`` spans into a demonym/country and a name."""
+    gaz, lex = ctx.gazetteer, ctx.lexicon
+    i = start
+    # possessive inside the span: "Chad's Idriss Deby"
+    for j in range(start, end - 1):
+        if doc[j + 1].text in ("'s", "’s") and label in ("PERSON", "ORG") and j + 2 < end:
+            yield Candidate(start, j + 1, NER_CLASSES.get(label), "ner", ner=label)
+            i = j + 2
+            break
+    if label in ("PERSON", "ORG", "NORP", "GPE"):
+        while i < end - 1:
+            token = doc[i]
+            nxt = doc[i + 1]
+            title_next = nxt.lower_ in lex.titles or nxt.lower_ in lex.honorifics
+            if (
+                gaz.demonym(token.text) is not None
+                and nxt.text[:1].isupper()
+                and (label != "ORG" or title_next)
+            ):
+                demonym = gaz.demonym(token.text)
+                yield Candidate(i, i + 1, demonym.cls, "demonym", demonym, is_name=False)
+                i += 1
+            elif token.lower_ in lex.titles or token.lower_ in lex.honorifics:
+                if label == "ORG" and any(
+                    t.lower_ in lex.org_heads for t in doc[i + 1 : end]
+                ):
+                    break
+                i += 1
+            else:
+                break
+    if i < end:
+        yield Candidate(i, end, NER_CLASSES.get(label), "ner", ner=label)
+
+
+def select(cands: Iterable[Candidate]) -> list[Candidate]:
+    """Keep non-overlapping candidates: longer spans first, gazetteer before NER on ties.
+
+    A gazetteer match inside a longer organisation or place name ("Belarusian" in "the
+    Belarusian Foreign Ministry") is kept as an *inner* mention: it is not a name of its own,
+    but tells relation extraction what the name contains.
+    """
+    ordered = sorted(
+        cands, key=lambda c: (-c.length, c.source not in ("gazetteer", "demonym"), c.start)
+    )
+    taken: list[Candidate] = []
+    inner: list[Candidate] = []
+    for cand in ordered:
+        clash = [t for t in taken if cand.start < t.end and t.start < cand.end]
+        if not clash:
+            taken.append(cand)
+        elif cand.entry is not None and all(
+            t.start <= cand.start
+            and cand.end <= t.end
+            and (t.entry is None or t.entry.key != cand.entry.key)
+            for t in clash
+        ):
+            if not any(i.start == cand.start and i.end == cand.end for i in inner):
+                inner.append(replace(cand, is_name=False, inner=True, source="inner"))
+    return sorted(taken + inner, key=lambda c: (c.start, c.end))
+
+
+def doc_countries(cands: Iterable[Candidate]) -> set[str]:
+    """Keys of countries named or referred to by demonym in the document."""
+    return {c.entry.key for c in cands if c.entry is not None and c.entry.cls == "Country"}
+
+
+def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Candidate | None:
+    """Give an NER candidate its class, consulting the gazetteer; ``None`` drops it."""
+    if cand.entry is not None:
+        return cand
+    gaz, lex = ctx.gazetteer, ctx.lexicon
+    span = doc[cand.start : cand.end]
+    text = clean_name(span.text)
+    lower = text.lower()
+    if not text or lower in lex.not_entities or len(text) < 2:
+        return None
+    if not any(is_capitalised(t) for t in span if t.is_alpha or t.like_num):
+        return None
+    words = [t.lower_ for t in span if not t.is_punct]
+    if all(w in lex.titles or w in lex.honorifics for w in words):
+        return None
+    demonym = gaz.demonym(text)
+    if demonym is not None:
+        return replace(cand, cls=demonym.cls, entry=demonym, source="demonym", is_name=False)
+    entries = gaz.lookup(text)
+    if entries:
+        entry = best_entry(entries, cand.ner, countries)
+        if entry is not None:
+            return replace(cand, cls=entry.cls, entry=entry, source="gazetteer")
+    cls = refine_class(doc, cand, ctx)
+    if cls is None:
+        return None
+    return replace(cand, cls=cls)
+
+
+def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEntry | None:
+    """Choose among gazetteer candidates for an NER span.
+
+    Countries and organisations are unambiguous names. A city is accepted for place labels
+    (GPE/LOC/FAC), and for other labels only when its country is named in the document.
+    """
+    head = entries[0]
+    if head.cls not in PLACE_CLASSES:
+        return head
+    local = [e for e in entries if e.country in countries]
+    if local:
+        return local[0]
+    if ner in ("GPE", "LOC", "FAC"):
+        return head
+    return None
+
+
+def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
+    """Correct the NER class with the lexicon (person titles, organisation heads, forces)."""
+    lex = ctx.lexicon
+    span = doc[cand.start : cand.end]
+    words = [t.lower_ for t in span]
+    last = words[-1]
+    joined = " ".join(words)
+    if words[0] == "operation" and len(words) > 1:
+        return "MilitaryForce"
+    if any(joined.endswith(" " + h) for h in lex.named_force_heads) and not any(
+        joined.endswith(m) for m in lex.military_orgs
+    ):
+        if cand.ner in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
+            return "MilitaryForce"
+    base = NER_CLASSES.get(cand.ner)
+    if cand.ner in ("ORG", "PERSON", "GPE", "NORP") and last in lex.place_heads and len(words) > 1:
+        if not any(w in lex.org_heads for w in words):
+            return "Location"
+    if cand.ner == "ORG" and looks_like_person(doc, cand, ctx):
+        return "Person"
+    if cand.ner == "PERSON" and any(w in lex.org_heads for w in words[1:]):
+        return "Organization"
+    return base
+
+
+def looks_like_person(doc: Doc, cand: Candidate, ctx: Context) -> bool:
+    """An ORG-tagged span that is a personal name: preceded by a title, no organisation head."""
+    lex = ctx.lexicon
+    span = doc[cand.start : cand.end]
+    if any(t.lower_ in lex.org_heads for t in span) or len(span) > 4:
+        return False
+    if not all(t.pos_ == "PROPN" or t.is_punct for t in span):
+        return False
+    prev = doc[cand.start - 1] if cand.start > 0 else None
+    if prev is not None and (prev.lower_ in lex.titles or prev.lower_ in lex.honorifics):
+        return True
+    return False
+
+
+def extend_places(doc: Doc, cand: Candidate, ctx: Context) -> Candidate:
+    """Extend a place name by a following head noun: ``Mangystau`` + ``region``."""
+    if cand.cls not in PLACE_CLASSES or cand.end >= len(doc):
+        return cand
+    nxt = doc[cand.end]
+    if nxt.lower_ in ctx.lexicon.place_heads and nxt.pos_ in ("NOUN", "PROPN"):
+        return replace(cand, end=cand.end + 1, entry=None, source=cand.source)
+    return cand
+
+
+def acronym_links(doc: Doc, cands: list[Candidate]) -> tuple[dict[str, Candidate], set[str]]:
+    """Acronyms defined in parentheses after a name, and acronyms of common nouns.
+
+    Returns:
+        ``(links, rejected)``: acronym → the candidate it abbreviates, and acronyms that abbreviate
+        a lower-case phrase ("liquefied petroleum gas (LPG)") and so are not entities.
+    """
+    by_end = {c.end: c for c in cands if c.is_name and not c.inner}
+    links: dict[str, Candidate] = {}
+    rejected: set[str] = set()
+    for tok in doc[1:-1]:
+        if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+            continue
+        acr = doc[tok.i + 1].text
+        if not _ACRONYM.match(acr):
+            continue
+        before = by_end.get(tok.i)
+        if before is not None and initials_match(doc[before.start : before.end].text, acr):
+            links[acr] = before
+        elif doc[tok.i - 1].is_lower and initials_match(
+            doc[max(0, tok.i - 6) : tok.i].text, acr
+        ):
+            rejected.add(acr)
+    return links, rejected
+
+
+def initials_match(phrase: str, acronym: str) -> bool:
+    """Whether the acronym's letters appear, in order, as initials of the phrase's last words."""
+    words = [w for w in re.split(r"[\s\-]+", phrase) if w and w[0].isalnum()]
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    if not letters:
+        return False
+    initials = [w[0].upper() for w in words]
+    # acronyms may skip small words ("Organization of the ..."): subsequence test on initials
+    it = iter(initials)
+    return letters[0] in initials and all(ch in it for ch in letters)
+
+
+def recover_coordinated_places(
+    doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
+) -> Iterator[Candidate]:
+    """Capitalised words coordinated with a place that the gazetteer knows as a city there.
+
+    ``"... in Atyrau, Aktobe, and Oral"``: the model may miss the last item; coordination with
+    recognised places and a gazetteer city in a country the article names brings it back.
+    """
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    place_tokens = {
+        i for c in cands if c.cls in PLACE_CLASSES | {"Country"} for i in range(c.start, c.end)
+    }
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        if tok.is_sent_start:
+            continue
+        linked = tok.dep_ in ("conj", "appos") and tok.head.i in place_tokens
+        linked = linked or any(c.dep_ in ("conj", "appos") and c.i in place_tokens for c in tok.children)
+        if not linked:
+            continue
+        entries = [e for e in ctx.gazetteer.lookup(tok.text) if e.cls in PLACE_CLASSES]
+        local = [e for e in entries if e.country in countries]
+        if local:
+            yield Candidate(tok.i, tok.i + 1, "Location", "gazetteer", local[0])
+
+
+def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -> list[Candidate]:
+    """Give every candidate an identity key and a label, joining short names to full names."""
+    out: list[Candidate] = []
+    full_people: list[Candidate] = []
+    for cand in cands:
+        text = clean_name(doc[cand.start : cand.end].text)
+        if cand.entry is not None:
+            cand = replace(cand, key=cand.entry.key, label=cand.entry.label)
+        elif text in links and links[text] is not cand:
+            target = links[text]
+            target_text = clean_name(doc[target.start : target.end].text)
+            cls = target.cls or "Organization"
+            key = target.entry.key if target.entry else f"{cls.lower()}:{slug(target_text)}"
+            label = target.entry.label if target.entry else target_text
+            cand = replace(cand, cls=cls, key=key, label=label, entry=target.entry, source="acronym")
+        else:
+            cand = replace(cand, key=f"{(cand.cls or 'entity').lower()}:{slug(text)}", label=text)
+        if cand.cls == "Person" and " " in cand.label:
+            full_people.append(cand)
+        out.append(cand)
+    return [join_short_name(c, full_people) for c in out]
+
+
+def join_short_name(cand: Candidate, people: list[Candidate]) -> Candidate:
+    """Attach a one-word name to the full name of the same document whose last word it is."""
+    if " " in cand.label or cand.cls not in ("Person", "Organization", "Location"):
+        return cand
+    if cand.entry is not None:
+        return cand
+    matches = {p.key: p for p in people if p.label.split()[-1] == cand.label}
+    if len(matches) == 1:
+        person = next(iter(matches.values()))
+        return replace(cand, cls="Person", key=person.key, label=person.label)
+    return cand
+
+
+def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
+    """All entity mentions of a document, classified and keyed.
+
+    Args:
+        doc: The parsed document.
+        doc_id: Its identifier.
+        ctx: Gazetteer, lexicon and cached matchers.
+
+    Returns:
+        Mentions in document order (names, demonyms and inner mentions).
+    """
+    raw = list(gazetteer_candidates(doc, ctx)) + list(ner_candidates(doc, ctx))
+    chosen = select(raw)
+    countries = doc_countries(chosen)
+    classified = [c for c in (classify(doc, c, ctx, countries) for c in chosen) if c is not None]
+    classified = [extend_places(doc, c, ctx) for c in classified]
+    classified = [
+        refresh_entry(doc, c, ctx, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
+        for c in classified
+    ]
+    classified = select(classified + list(recover_coordinated_places(doc, classified, ctx, countries)))
+    links, rejected = acronym_links(doc, classified)
+    classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
+    keyed = assign_keys(doc, classified, links)
+    return [to_mention(doc, doc_id, c) for c in keyed]
+
+
+def refresh_entry(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Candidate:
+    """Look an extended place name ("X region") up again in the gazetteer."""
+    entries = ctx.gazetteer.lookup(clean_name(doc[cand.start : cand.end].text))
+    entry = best_entry(entries, "GPE", countries) if entries else None
+    if entry is not None and (entry.cls in PLACE_CLASSES or entry.cls == "Country"):
+        return replace(cand, entry=entry, cls=entry.cls, source="gazetteer")
+    return cand
+
+
+def to_mention(doc: Doc, doc_id: str, cand: Candidate) -> Mention:
+    """Freeze a candidate into a :class:`Mention`."""
+    span: Span = doc[cand.start : cand.end]
+    return Mention(
+        doc_id=doc_id,
+        start=span.start_char,
+        end=span.end_char,
+        text=span.text,
+        cls="Location" if cand.cls in PLACE_CLASSES else (cand.cls or "Entity"),
+        key=cand.key,
+        label=cand.label,
+        same_as=cand.entry.same_as if cand.entry else (),
+        source=cand.source,
+        is_name=cand.is_name,
+        token_start=cand.start,
+        token_end=cand.end,
+    )

@@ -1,0 +1,248 @@
+"""Resolve references within a document: definite descriptions, pronouns and unnamed forces.
+
+News refers back to what it has named: "the country", "the alliance", "the bloc", "he", "its".
+It also names forces without a proper name: "peacekeeping forces from the CSTO", "the CSTO's
+peacekeeping forces", "ECOWAS troops". This module adds non-name mentions for the former and
+``MilitaryForce`` mentions (keyed by the organisation they belong to) for the latter.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from kg.extract.mentions import Context, slug
+from kg.model import Mention
+
+PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
+THING_PRONOUNS = {"it", "its"}
+
+
+class MentionIndex:
+    """Mentions of a document indexed by token, kept in document order."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = sorted(mentions, key=lambda m: (m.token_start, -m.token_end))
+        self.by_token: dict[int, Mention] = {}
+        for m in self.mentions:
+            for i in range(m.token_start, m.token_end):
+                current = self.by_token.get(i)
+                if current is None or (current.is_name is False and m.is_name):
+                    self.by_token[i] = m
+                elif current.source == "inner" or m.source not in ("inner",):
+                    self.by_token.setdefault(i, m)
+
+    def at(self, token: Token | int) -> Mention | None:
+        """The mention covering a token (names win over inner mentions)."""
+        i = token if isinstance(token, int) else token.i
+        return self.by_token.get(i)
+
+    def add(self, mention: Mention) -> None:
+        """Add a mention (references and forces) unless its tokens are taken."""
+        if any(i in self.by_token for i in range(mention.token_start, mention.token_end)):
+            return
+        self.mentions.append(mention)
+        self.mentions.sort(key=lambda m: (m.token_start, -m.token_end))
+        for i in range(mention.token_start, mention.token_end):
+            self.by_token[i] = mention
+
+    def before(self, i: int, classes: set[str], *, names_only: bool = False) -> Mention | None:
+        """The closest mention of one of ``classes`` that ends before token ``i``."""
+        best = None
+        for m in self.mentions:
+            if m.token_end > i:
+                break
+            if m.cls in classes and (m.is_name or not names_only) and m.source != "inner":
+                best = m
+        return best
+
+    def most_frequent(self, classes: set[str], before: int | None = None) -> Mention | None:
+        """The most often mentioned entity of the given classes (ties: the latest mentioned).
+
+        Args:
+            classes: Classes to consider.
+            before: Only count mentions that end before this token.
+        """
+        counts: Counter[str] = Counter()
+        last: dict[str, Mention] = {}
+        for m in self.mentions:
+            if before is not None and m.token_end > before:
+                break
+            if m.cls in classes and m.source != "inner":
+                counts[m.key] += 1
+                last[m.key] = m
+        if not counts:
+            return None
+        top = max(counts.values())
+        return max((last[k] for k, n in counts.items() if n == top), key=lambda m: m.token_start)
+
+
+def _reference(doc_id: str, token: Token, target: Mention, source: str = "coref") -> Mention:
+    return Mention(
+        doc_id=doc_id,
+        start=token.idx,
+        end=token.idx + len(token.text),
+        text=token.text,
+        cls=target.cls,
+        key=target.key,
+        label=target.label,
+        same_as=target.same_as,
+        source=source,
+        is_name=False,
+        token_start=token.i,
+        token_end=token.i + 1,
+    )
+
+
+def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Mention | None:
+    """Antecedent of a description like "the country" / "the alliance" headed by ``token``."""
+    cls = ctx.lexicon.references.get(token.lower_)
+    if cls is None or token.pos_ != "NOUN" or cls == "MilitaryForce":
+        return None
+    if token.tag_ in ("NNS", "NNPS"):
+        return None
+    # "the CSTO, a military alliance ..." — an apposition names its referent
+    if token.dep_ == "appos":
+        named = index.at(token.head)
+        if named is not None and named.cls in _compatible(cls):
+            return named
+    dets = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
+    led = any(c.dep_ == "amod" and c.lower_ == "led" for c in token.children)
+    if "the" not in dets and not led and not (dets and dets[0] in ("its", "this", "that")):
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) and not led:
+        return None  # "the country of X" names X itself
+    if cls == "Country":  # "the country" is the article's most talked-about country so far
+        return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
+    return index.before(token.i, _compatible(cls), names_only=True)
+
+
+def _compatible(cls: str) -> set[str]:
+    return {"Organization", "MilitaryForce"} if cls == "Organization" else {cls}
+
+
+def resolve_pronoun(token: Token, index: MentionIndex) -> Mention | None:
+    """Antecedent of he/she/his/her (last person) or a subject it/its (last organisation)."""
+    lower = token.lower_
+    if lower in PERSON_PRONOUNS:
+        return index.before(token.i, {"Person"})
+    if lower in THING_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+        subject = None
+        for m in index.mentions:
+            if m.token_end > token.i:
+                break
+            head = token.doc[m.token_end - 1]
+            if m.cls in ("Organization", "MilitaryForce", "Country") and head.dep_ in (
+                "nsubj",
+                "nsubjpass",
+            ):
+                subject = m
+        return subject
+    return None
+
+
+def find_references(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
+    """Non-name mentions for descriptions and pronouns, with their antecedents' keys."""
+    for token in doc:
+        if index.at(token) is not None:
+            continue
+        if token.pos_ == "PRON":
+            target = resolve_pronoun(token, index)
+        else:
+            target = resolve_description(token, index, ctx)
+        if target is not None:
+            ref = _reference(doc_id, token, target)
+            index.add(ref)
+            yield ref
+
+
+def force_owner(token: Token, index: MentionIndex) -> Mention | None:
+    """The organisation a force noun belongs to: possessive, compound, or "from/of" + org."""
+    for child in token.children:
+        if child.dep_ in ("poss", "compound", "nmod", "amod"):
+            m = index.at(child)
+            if m is not None and m.cls == "Organization":
+                return m
+        if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+            for pobj in child.children:
+                m = index.at(pobj)
+                if pobj.dep_ == "pobj" and m is not None and m.cls == "Organization":
+                    return m
+    return None
+
+
+def force_label(owner: Mention, token: Token, ctx: Context) -> str:
+    """A readable name for an unnamed force: acronym or name of its owner + modifiers + head."""
+    entry = ctx.gazetteer.get(owner.key)
+    names = entry.names if entry else (owner.label, owner.text)
+    acronyms = sorted(n for n in names if n.isupper() and n.isalpha() and len(n) <= 8)
+    short = acronyms[0] if acronyms else owner.label
+    mods = [
+        c.lower_
+        for c in token.children
+        if c.dep_ in ("amod", "compound") and c.lower_ in ctx.lexicon.force_modifiers
+    ]
+    head = token.lemma_.lower() if token.lemma_ else token.lower_
+    if head in ("troop", "soldier", "unit", "peacekeeper", "personnel", "serviceman"):
+        head = "force"
+    return " ".join([short, *mods, head]).replace("peace-keeping", "peacekeeping")
+
+
+def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
+    """``MilitaryForce`` mentions for unnamed forces tied to an organisation.
+
+    "peacekeeping forces from the CSTO", "the CSTO's peacekeeping forces", "NATO troops":
+    one force per organisation, keyed ``force:<organisation key>``. Later force nouns without an
+    owner ("the peacekeeping forces", "the troops") refer to the document's last force.
+    """
+    lex = ctx.lexicon
+    last: Mention | None = None
+    for token in doc:
+        if token.lower_ not in lex.force_nouns or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if index.at(token) is not None:
+            named = index.at(token)
+            if named.cls == "MilitaryForce":
+                last = named
+            continue
+        owner = force_owner(token, index)
+        if owner is not None:
+            mention = Mention(
+                doc_id=doc_id,
+                start=token.idx,
+                end=token.idx + len(token.text),
+                text=doc[_np_start(token) : token.i + 1].text,
+                cls="MilitaryForce",
+                key=f"force:{slug(owner.key)}",
+                label=force_label(owner, token, ctx),
+                source="force",
+                is_name=True,
+                token_start=token.i,
+                token_end=token.i + 1,
+            )
+        elif last is not None and _refers_back(token, lex):
+            mention = _reference(doc_id, token, last, "force-ref")
+        else:
+            continue
+        index.add(mention)
+        last = mention if mention.is_name else last
+        yield mention
+
+
+def _np_start(token: Token) -> int:
+    """First token of the noun phrase headed by ``token`` (without determiners)."""
+    left = [c.i for c in token.lefts if c.dep_ not in ("det", "predet", "punct", "case")]
+    start = min(left, default=token.i)
+    doc = token.doc
+    while start < token.i and (doc[start].dep_ in ("det", "case") or doc[start].is_punct):
+        start += 1
+    return start
+
+
+def _refers_back(token: Token, lex) -> bool:
+    """A force noun used as a definite reference ("the forces", "peacekeeping troops")."""
+    dets = {c.lower_ for c in token.children if c.dep_ == "det"}
+    mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound")}
+    return "the" in dets or bool(mods & lex.force_modifiers)

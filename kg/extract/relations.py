@@ -1,0 +1,712 @@
+"""Extract the core relations (SPEC §3) from the dependency parse and the document's mentions.
+
+Each rule is a generator over a :class:`DocView` yielding :class:`Relation` or :class:`Attribute`
+values with the sentence that supports them. Rules are written for the constructions news uses
+(appositions, pre-nominal titles, enumerations, "X-led", passives, relative clauses) and check
+negation and modality before asserting anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.mentions import Context
+from kg.extract.references import MentionIndex, force_owner
+from kg.model import Attribute, Evidence, Mention, Relation
+
+ORG_LIKE = {"Organization", "MilitaryForce"}
+PLACES = {"Country", "Location"}
+#: Words that may precede a title head inside a title ("Foreign Minister", "former president").
+TITLE_MODIFIERS = {
+    "former", "acting", "deputy", "vice", "foreign", "defence", "defense", "interior", "prime",
+    "finance", "first", "chief", "senior", "top", "supreme", "high", "foreign-policy", "policy",
+    "intelligence", "security", "army", "military", "press", "state", "economy", "justice",
+    "health", "trade", "energy", "rear", "lieutenant", "major", "brigadier", "commanding", "new",
+}
+
+
+@dataclass
+class DocView:
+    """A parsed document with its mentions, as the relation rules see it."""
+
+    doc: Doc
+    doc_id: str
+    index: MentionIndex
+    ctx: Context
+
+    def mention(self, token: Token | None) -> Mention | None:
+        """The mention at a token, if any."""
+        return None if token is None else self.index.at(token)
+
+    def evidence(self, token: Token, rule: str, confidence: float) -> Evidence:
+        """Evidence pointing at the sentence that contains ``token``."""
+        sent: Span = token.sent
+        return Evidence(
+            self.doc_id, sent.start_char, sent.end_char, sent.text, rule, round(confidence, 2)
+        )
+
+    def words(self, name: str) -> frozenset[str]:
+        """A word class of the lexicon's relations section."""
+        return self.ctx.lexicon.words(name)
+
+
+def rel(view: DocView, s: Mention, prop: str, o: Mention, token: Token, rule: str, conf: float):
+    """A relation between two mentions' entities, supported by the sentence of ``token``."""
+    return Relation(s.key, prop, o.key, view.evidence(token, rule, conf))
+
+
+def group(token: Token) -> list[Token]:
+    """A token with everything coordinated or in apposition with it ("X, Y and Z")."""
+    out: list[Token] = []
+    todo = [token]
+    while todo:
+        t = todo.pop()
+        if t in out:
+            continue
+        out.append(t)
+        todo.extend(c for c in t.children if c.dep_ in ("conj", "appos"))
+    return sorted(out, key=lambda t: t.i)
+
+
+def mentions_in(view: DocView, tokens: Iterable[Token], classes: set[str]) -> list[Mention]:
+    """Distinct mentions at the tokens whose class is in ``classes``."""
+    seen: dict[str, Mention] = {}
+    for t in tokens:
+        m = view.mention(t)
+        if m is not None and m.cls in classes:
+            seen.setdefault(m.key, m)
+    return list(seen.values())
+
+
+def cancelled(view: DocView, verb: Token) -> bool:
+    """Whether a predicate is negated, modal, or governed by refusal/consideration verbs."""
+    neg, modals, blocking = view.words("negators"), view.words("modals"), view.words("blocking_verbs")
+    t: Token | None = verb
+    for _ in range(4):
+        if t is None:
+            break
+        for c in t.children:
+            if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg):
+                return True
+            if c.dep_ == "aux" and c.lower_ in modals:
+                return True
+        if t is not verb and t.lemma_.lower() in blocking:
+            return True
+        if t.lemma_.lower() in blocking and t.i != verb.i:
+            return True
+        if t.dep_ in ("xcomp", "acl", "advcl", "pcomp", "relcl") or (
+            t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX")
+        ):
+            t = t.head
+        elif t.pos_ in ("NOUN", "PROPN", "PRON", "ADJ", "NUM") and t.head is not t:
+            t = t.head
+        else:
+            break
+    return False
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The closest verb above a token (the token itself when it is a verb)."""
+    t = token
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX"):
+            return t
+        if t.head is t:
+            return None
+        t = t.head
+    return None
+
+
+def pobjs(token: Token, preps: set[str]) -> list[Token]:
+    """Objects of the token's prepositions in ``preps`` (with their coordinated items)."""
+    out: list[Token] = []
+    for c in token.children:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    out.extend(group(p))
+    return out
+
+
+def subjects(verb: Token, view: DocView) -> list[Mention]:
+    """Entities that are the subject of a verb (following relative clauses and xcomp)."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        return subjects(verb.head, view)
+    if not subj and verb.dep_ in ("relcl", "acl"):
+        subj = [verb.head]
+    tokens = [t for s in subj for t in group(s)]
+    return mentions_in(view, tokens, {"Person", "Organization", "MilitaryForce", "Country"})
+
+
+# ---------------------------------------------------------------- titles: leaderOf & co
+
+
+def title_relation(view: DocView, phrase: str) -> str | None:
+    """The relation a title implies, by its longest known suffix ("foreign minister")."""
+    titles = view.ctx.lexicon.titles
+    words = phrase.lower().split()
+    for i in range(len(words)):
+        cand = " ".join(words[i:])
+        if cand in titles:
+            return titles[cand]
+    return None
+
+
+def title_tokens_left(view: DocView, end: int) -> list[Token]:
+    """Title words immediately before token ``end`` ("Kazakh [President] X")."""
+    doc, titles = view.doc, view.ctx.lexicon.titles
+    vocab = {w for t in titles for w in t.split()} | TITLE_MODIFIERS
+    i = end - 1
+    out: list[Token] = []
+    while i >= 0 and doc[i].lower_ in vocab and view.mention(doc[i]) is None:
+        out.insert(0, doc[i])
+        i -= 1
+    while out and out[0].lower_ in TITLE_MODIFIERS and title_relation(view, out[0].text) is None:
+        if out[0].lower_ == "former":
+            break
+        out.pop(0)
+    return out
+
+
+def owner_before(view: DocView, i: int) -> Mention | None:
+    """Country/organisation just before token ``i``: "Kazakh", "Russia's", "the EU's"."""
+    doc = view.doc
+    j = i - 1
+    if j >= 0 and doc[j].text in ("'s", "’s", "'", "’"):
+        j -= 1
+    if j < 0:
+        return None
+    m = view.mention(doc[j])
+    if m is not None and m.cls in PLACES | ORG_LIKE:
+        return m
+    return None
+
+
+def title_phrase(tokens: list[Token]) -> str:
+    """The title as written, without a leading "the/a"."""
+    return " ".join(t.text for t in tokens if t.lower_ not in ("the", "a", "an"))
+
+
+def rule_prenominal_title(view: DocView) -> Iterator[Relation | Attribute]:
+    """"Kazakh President Kassym-Jomart Tokayev", "Russia's Foreign Minister X", "EU envoy X"."""
+    for m in view.index.mentions:
+        if m.cls != "Person" or not m.is_name:
+            continue
+        title = title_tokens_left(view, m.token_start)
+        if not title or title_relation(view, title_phrase(title)) is None:
+            continue
+        token = view.doc[m.token_start]
+        phrase = title_phrase(title)
+        yield Attribute(m.key, "title", phrase, view.evidence(token, "title-prenominal", 0.9))
+        owner = owner_before(view, title[0].i)
+        prop = title_relation(view, phrase)
+        if owner is not None and prop:
+            yield rel(view, m, prop, owner, token, "title-prenominal", 0.85)
+
+
+def _title_owner(view: DocView, noun: Token) -> Mention | None:
+    """Whom a title noun is the title for: "spokeswoman for X", "X's minister", "EU envoy"."""
+    for c in noun.children:
+        if c.dep_ in ("poss", "compound", "nmod", "amod"):
+            m = view.mention(c)
+            if m is not None and m.cls in PLACES | ORG_LIKE:
+                return m
+    for p in pobjs(noun, {"for", "of", "at", "to", "in", "with"}):
+        m = view.mention(p)
+        if m is not None and m.cls in PLACES | ORG_LIKE:
+            return m
+        # "head of the KNB" / "chief of staff of X"
+        for q in pobjs(p, {"of"}):
+            m = view.mention(q)
+            if m is not None and m.cls in PLACES | ORG_LIKE:
+                return m
+    return None
+
+
+def _title_of_noun(view: DocView, noun: Token) -> str:
+    mods = [
+        c for c in noun.lefts
+        if c.dep_ in ("compound", "amod") and view.mention(c) is None
+        and (c.lower_ in TITLE_MODIFIERS or title_relation(view, c.text))
+    ]
+    return title_phrase(sorted(mods + [noun], key=lambda t: t.i))
+
+
+def rule_appositive_title(view: DocView) -> Iterator[Relation | Attribute]:
+    """"X, a spokeswoman for Y", "Y's foreign minister, X", "X, the bloc's foreign policy chief"."""
+    seen: set[tuple[str, int]] = set()
+    for m in view.index.mentions:
+        if m.cls != "Person" or m.source not in ("ner", "gazetteer", "acronym", "coref"):
+            continue
+        head = view.doc[m.token_end - 1]
+        nouns = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            nouns.append(head.head)
+        for noun in nouns:
+            if (m.key, noun.i) in seen or view.mention(noun) is not None:
+                continue
+            phrase = _title_of_noun(view, noun)
+            prop = title_relation(view, phrase)
+            if prop is None:
+                continue
+            seen.add((m.key, noun.i))
+            yield Attribute(m.key, "title", phrase, view.evidence(noun, "title-apposition", 0.85))
+            owner = _title_owner(view, noun)
+            if owner is not None:
+                yield rel(view, m, prop, owner, noun, "title-apposition", 0.85)
+
+
+# ------------------------------------------------------------------- forces
+
+
+def sentence_force(view: DocView, token: Token) -> Mention | None:
+    """The force a sentence talks about: a force mention in it, else the last one before it."""
+    sent = token.sent
+    best: Mention | None = None
+    for m in view.index.mentions:
+        if m.cls == "MilitaryForce" and sent.start <= m.token_start < sent.end:
+            if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
+                best = m
+    return best or view.index.before(sent.start, {"MilitaryForce"})
+
+
+def force_target(view: DocView, noun: Token) -> Mention | None:
+    """The force that units ``noun`` belong to: the noun itself, "as part of F", "under F"."""
+    m = view.mention(noun)
+    if m is not None and m.cls == "MilitaryForce":
+        return m
+    verb = governing_verb(noun)
+    for anchor in (noun, verb):
+        if anchor is None:
+            continue
+        for p in pobjs(anchor, {"to", "under", "with", "in", "into", "among", "for"}):
+            pm = view.mention(p)
+            if pm is not None and pm.cls == "MilitaryForce":
+                return pm
+        for p in pobjs(anchor, {"as"}):
+            for q in pobjs(p, {"of"}):
+                qm = view.mention(q)
+                if qm is not None and qm.cls == "MilitaryForce":
+                    return qm
+    return sentence_force(view, noun)
+
+
+def unit_nouns(view: DocView) -> Iterator[Token]:
+    """Nouns naming troops or units ("troops", "military units", "contingent")."""
+    nouns = view.ctx.lexicon.force_nouns
+    for t in view.doc:
+        if t.lower_ in nouns and t.pos_ in ("NOUN", "PROPN"):
+            yield t
+
+
+def rule_contributors_from(view: DocView) -> Iterator[Relation]:
+    """"military units from Russia, Belarus and Armenia are among the CSTO's forces"."""
+    for noun in unit_nouns(view):
+        froms = pobjs(noun, {"from"})
+        members = [q for p in froms for q in group(p) + pobjs(p, {"of"})]
+        countries = mentions_in(view, froms + members + [c for p in froms for c in p.children
+                                                         if c.dep_ == "appos"],
+                                {"Country"})
+        if not countries:
+            continue
+        verb = governing_verb(noun)
+        if verb is not None and cancelled(view, verb):
+            continue
+        force = force_target(view, noun)
+        if force is None:
+            continue
+        for c in countries:
+            yield rel(view, c, "contributesTo", force, noun, "units-from", 0.85)
+
+
+def _demonym_run(view: DocView, noun: Token) -> list[Mention]:
+    """Demonyms before a unit noun: "Russian, Belarussian, and Kyrgyz military units"."""
+    doc = view.doc
+    out: list[Mention] = []
+    i = noun.i - 1
+    while i >= noun.sent.start:
+        t = doc[i]
+        m = view.mention(t)
+        if m is not None and m.cls == "Country" and not m.is_name:
+            out.append(m)
+        elif m is not None and m.cls == "Country" and t.pos_ == "PROPN" and t.dep_ in (
+            "compound", "nmod", "amod"
+        ):
+            out.append(m)
+        elif not (t.is_punct or t.lower_ in ("and", "or") or t.pos_ == "ADJ"
+                  or t.lower_ in view.ctx.lexicon.force_modifiers):
+            break
+        i -= 1
+    keys: dict[str, Mention] = {}
+    for m in out:
+        keys.setdefault(m.key, m)
+    return list(keys.values())
+
+
+def rule_demonym_units(view: DocView) -> Iterator[Relation]:
+    """"Senegalese troops", "the Emirati contingent", "Russian, Armenian ... units" → force."""
+    for noun in unit_nouns(view):
+        own = view.mention(noun)
+        countries = _demonym_run(view, noun)
+        if not countries:
+            continue
+        verb = governing_verb(noun)
+        if verb is not None and cancelled(view, verb):
+            continue
+        force = force_target(view, noun)
+        if force is None or (own is not None and own.cls == "MilitaryForce" and own.key != force.key):
+            continue
+        for c in countries:
+            yield rel(view, c, "contributesTo", force, noun, "demonym-units", 0.8)
+
+
+def rule_country_sends_units(view: DocView) -> Iterator[Relation]:
+    """"Chad sent 1,000 troops to the force", "X has soldiers under Operation Y", "X joined F"."""
+    contribute = view.words("contribute_verbs")
+    for verb in view.doc:
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in contribute:
+            continue
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
+        countries = [m for m in subjects(verb, view) if m.cls == "Country"]
+        if not countries or not objs or cancelled(view, verb):
+            continue
+        for obj in objs:
+            force = _explicit_force(view, verb, obj)
+            if force is None:
+                continue
+            for c in countries:
+                yield rel(view, c, "contributesTo", force, verb, "country-sends-units", 0.75)
+
+
+def _explicit_force(view: DocView, verb: Token, obj: Token) -> Mention | None:
+    """The force named by a verb's object: the object itself or "(troops) to/under F"."""
+    om = view.mention(obj)
+    if om is not None and om.cls == "MilitaryForce":
+        return om
+    if obj.lower_ not in view.ctx.lexicon.force_nouns:
+        return None
+    for p in pobjs(obj, {"under", "to", "with", "for"}) + pobjs(verb, {"to", "under", "for"}):
+        pm = view.mention(p)
+        if pm is not None and pm.cls == "MilitaryForce":
+            return pm
+    return None
+
+
+def rule_force_owner(view: DocView) -> Iterator[Relation]:
+    """An unnamed force belongs to its organisation; a named one to the body it is named after."""
+    for m in view.index.mentions:
+        if m.cls != "MilitaryForce" or not m.is_name:
+            continue
+        token = view.doc[m.token_start]
+        if m.source == "force":
+            owner = force_owner(token, view.index) or _verb_owner(view, token)
+            if owner is not None:
+                yield rel(view, m, "partOf", owner, token, "force-owner", 0.9)
+            continue
+        for inner in view.index.mentions:
+            if (
+                inner.source == "inner"
+                and m.token_start <= inner.token_start < m.token_end
+                and inner.cls in ORG_LIKE
+            ):
+                yield rel(view, m, "partOf", inner, token, "force-named-after", 0.8)
+
+
+def _verb_owner(view: DocView, noun: Token) -> Mention | None:
+    verb = governing_verb(noun)
+    if verb is None or verb.lemma_.lower() not in view.words("deploy_verbs"):
+        return None
+    orgs = [m for m in subjects(verb, view) if m.cls == "Organization"]
+    return orgs[0] if orgs else None
+
+
+# ------------------------------------------------------------------- deployedTo
+
+
+def rule_deployed_to(view: DocView) -> Iterator[Relation]:
+    """"F are stationed in X", "dispatched F to X", "F arrived in X", "F in X"."""
+    deploy = view.words("deploy_verbs")
+    for m in view.index.mentions:
+        if m.cls != "MilitaryForce":
+            continue
+        token = view.doc[m.token_end - 1]
+        verb = governing_verb(token)
+        places: list[Token] = []
+        if verb is not None and verb.lemma_.lower() in deploy and token.dep_ in (
+            "nsubj", "nsubjpass", "dobj"
+        ):
+            if cancelled(view, verb):
+                continue
+            places = pobjs(verb, {"to", "in", "into", "inside"})
+        places += pobjs(token, {"in", "to"}) if token.dep_ != "pobj" else []
+        for place in mentions_in(view, places, PLACES):
+            yield rel(view, m, "deployedTo", place, token, "force-deployed", 0.85)
+
+
+# ------------------------------------------------------------------- ledBy / leaderOf
+
+
+def rule_led_by(view: DocView) -> Iterator[Relation]:
+    """"a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
+    doc = view.doc
+    for t in doc:
+        low = t.lower_
+        if low == "led" and t.i >= 2 and doc[t.i - 1].text in ("-", "–"):
+            leader = view.mention(doc[t.i - 2])
+            led = view.mention(t.head)
+        elif low.endswith("-led") and len(low) > 4:
+            leader = view.mention(t)
+            led = view.mention(t.head)
+        else:
+            continue
+        if leader is None or led is None or led.cls not in ORG_LIKE:
+            continue
+        if leader.cls == "Country":
+            yield rel(view, led, "ledBy", leader, t, "x-led", 0.85)
+        elif leader.cls == "Person":
+            yield rel(view, leader, "leaderOf", led, t, "x-led", 0.8)
+    lead = view.words("lead_verbs")
+    for verb in doc:
+        if verb.lemma_.lower() not in lead or verb.pos_ != "VERB" or cancelled(view, verb):
+            continue
+        agents = mentions_in(view, pobjs(verb, {"by"}), {"Country", "Person", "Organization"})
+        led_tokens = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if verb.dep_ in ("acl", "relcl"):
+            led_tokens.append(verb.head)
+        if not agents:
+            agents = subjects(verb, view) if verb.dep_ not in ("acl", "relcl") else []
+            led_tokens = [c for c in verb.children if c.dep_ == "dobj"]
+        for thing in mentions_in(view, [x for t in led_tokens for x in group(t)], ORG_LIKE):
+            for agent in agents:
+                if agent.key == thing.key:
+                    continue
+                if agent.cls == "Person":
+                    yield rel(view, agent, "leaderOf", thing, verb, "led-by", 0.8)
+                elif agent.cls == "Country":
+                    yield rel(view, thing, "ledBy", agent, verb, "led-by", 0.8)
+
+
+# ------------------------------------------------------------------- requests
+
+
+def _help_sources(view: DocView, noun: Token) -> list[Mention]:
+    out = []
+    for p in pobjs(noun, {"from", "of"}):
+        m = view.mention(p)
+        if m is not None and m.cls in ORG_LIKE | {"Country"}:
+            out.append(m)
+        else:  # "assistance from the heads of the CSTO"
+            out.extend(mentions_in(view, pobjs(p, {"of"}), ORG_LIKE | {"Country"}))
+    return out
+
+
+def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
+    """"X requested assistance from Y", "X asked Y for help", "X appealed to Y for troops"."""
+    request, helps = view.words("request_verbs"), view.words("help_nouns")
+    for verb in view.doc:
+        if verb.lemma_.lower() not in request or verb.pos_ != "VERB" or cancelled(view, verb):
+            continue
+        agents = subjects(verb, view)
+        if not agents and verb.dep_ in ("acl",):  # "X's decision to ask ..."
+            agents = mentions_in(
+                view, [c for c in verb.head.children if c.dep_ == "poss"], {"Person", "Country",
+                                                                              "Organization"}
+            )
+        sources: list[Mention] = []
+        has_help = False
+        for c in verb.children:
+            if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in helps:
+                has_help = True
+                sources += _help_sources(view, c)
+            elif c.dep_ in ("dobj", "dative"):
+                m = view.mention(c)
+                if m is not None and any(p.lemma_.lower() in helps for p in pobjs(verb, {"for"})):
+                    has_help = True
+                    sources += mentions_in(view, group(c), ORG_LIKE | {"Country"})
+        for p in pobjs(verb, {"to", "from"}):
+            if any(q.lemma_.lower() in helps for q in pobjs(verb, {"for"})) or has_help:
+                has_help = True
+                sources += mentions_in(view, group(p), ORG_LIKE | {"Country"})
+        if not has_help:
+            continue
+        for agent in agents:
+            for source in sources:
+                if agent.key != source.key:
+                    yield rel(view, agent, "requestedAssistanceFrom", source, verb,
+                              "requested-assistance", 0.85)
+
+
+# ------------------------------------------------------------------- membership
+
+
+def rule_member_of(view: DocView) -> Iterator[Relation]:
+    """"Belarus, a member of the CSTO", "NATO members Poland and Latvia", "made up of X and Y"."""
+    member_nouns = view.words("member_nouns")
+    for noun in view.doc:
+        if noun.lower_ not in member_nouns or noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        orgs = mentions_in(view, pobjs(noun, {"of"}), {"Organization"})
+        orgs += mentions_in(
+            view, [c for c in noun.children if c.dep_ in ("compound", "poss", "nmod")],
+            {"Organization"},
+        )
+        if not orgs:
+            continue
+        tokens = [c for c in noun.children if c.dep_ == "appos"]
+        for p in pobjs(noun, {"of"}):
+            tokens += [c for c in p.children if c.dep_ == "appos"]
+        if noun.dep_ == "appos":
+            tokens.append(noun.head)
+        if noun.dep_ == "attr":
+            tokens += [c for c in noun.head.children if c.dep_ == "nsubj"]
+        members = mentions_in(view, [x for t in tokens for x in group(t)], {"Country"} | ORG_LIKE)
+        verb = governing_verb(noun)
+        if verb is not None and cancelled(view, verb):
+            continue
+        for org in orgs:
+            for member in members:
+                if member.key != org.key:
+                    yield rel(view, member, "memberOf", org, noun, "member-of", 0.8)
+    composition = view.words("composition_verbs")
+    for verb in view.doc:
+        if verb.lemma_.lower() not in composition or verb.pos_ != "VERB":
+            continue
+        if verb.lemma_.lower() == "make" and not any(c.lower_ == "up" for c in verb.children):
+            continue
+        org_tokens = [verb.head] if verb.dep_ in ("acl", "relcl") else [
+            c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+        ]
+        orgs = mentions_in(view, org_tokens, {"Organization"})
+        parts = pobjs(verb, {"of"}) + [c for c in verb.children if c.dep_ == "dobj"]
+        members = mentions_in(view, [x for t in parts for x in group(t)], {"Country"})
+        if cancelled(view, verb):
+            continue
+        for org in orgs:
+            for member in members:
+                yield rel(view, member, "memberOf", org, verb, "made-up-of", 0.7)
+
+
+# ------------------------------------------------------------------- partOf (institutions)
+
+
+def rule_national_institution(view: DocView) -> Iterator[Relation]:
+    """"the Belarusian Foreign Ministry", "Russia's Defence Ministry", "Security Council of X"."""
+    for m in view.index.mentions:
+        if m.cls not in ORG_LIKE or not m.is_name or m.source == "force":
+            continue
+        entry = view.ctx.gazetteer.get(m.key)
+        if entry is not None and entry.cls in ORG_LIKE and not entry.part_of:
+            continue  # international bodies ("European Union") are not part of a state
+        token = view.doc[m.token_start]
+        countries = [
+            i for i in view.index.mentions
+            if i.source == "inner" and i.cls == "Country"
+            and m.token_start <= i.token_start < m.token_end
+        ]
+        owner = owner_before(view, m.token_start)
+        if owner is not None and owner.cls == "Country":
+            countries.append(owner)
+        for c in {c.key: c for c in countries}.values():
+            yield rel(view, m, "partOf", c, token, "national-institution", 0.85)
+
+
+def rule_gazetteer_links(view: DocView) -> Iterator[Relation]:
+    """World knowledge from the gazetteer, asserted only between entities the article names.
+
+    A city and its country (``locatedIn``), a body and its parent (``partOf``), a body and its
+    seat (``basedIn``); the evidence is the sentence where the first of the two is mentioned.
+    """
+    gaz = view.ctx.gazetteer
+    first: dict[str, Mention] = {}
+    for m in view.index.mentions:
+        if m.source != "coref":
+            first.setdefault(m.key, m)
+    for key, m in first.items():
+        entry = gaz.get(key)
+        if entry is None:
+            continue
+        token = view.doc[m.token_start]
+        links = (("locatedIn", entry.country), ("partOf", entry.part_of), ("basedIn", entry.based_in))
+        for prop, other in links:
+            if other and other in first and other != key:
+                yield rel(view, m, prop, first[other], token, "gazetteer", 0.7)
+
+
+# ------------------------------------------------------------------- places
+
+
+def rule_located_in(view: DocView) -> Iterator[Relation]:
+    """"the Mangystau region of the country", "Aktau, Kazakhstan", "Sévaré in central Mali"."""
+    for m in view.index.mentions:
+        if m.cls != "Location":
+            continue
+        head = view.doc[m.token_end - 1]
+        targets = pobjs(head, {"of", "in"})
+        nxt = view.doc[m.token_end] if m.token_end < len(view.doc) else None
+        comma_country: list[Token] = []
+        if nxt is not None and nxt.text == "," and m.token_end + 1 < len(view.doc):
+            after = view.doc[m.token_end + 1]
+            if after.dep_ != "conj" and (after.dep_ == "appos" or after.head.i == head.i):
+                comma_country.append(after)
+        found = mentions_in(view, targets, PLACES) + mentions_in(view, comma_country, {"Country"})
+        for place in found:
+            if place.key != m.key:
+                yield rel(view, m, "locatedIn", place, head, "place-of", 0.8)
+
+
+def rule_based_in(view: DocView) -> Iterator[Relation]:
+    """"X is based in Y", "X, which is headquartered in Y", "with its headquarters in Y"."""
+    base, seats = view.words("base_verbs"), view.words("seat_nouns")
+    for t in view.doc:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "VERB" and lemma in base and lemma != "station":
+            things = subjects(t, view)
+        elif t.lower_ in seats and t.pos_ in ("NOUN", "PROPN"):
+            things = mentions_in(view, [c for c in t.children if c.dep_ in ("poss", "compound")],
+                                 ORG_LIKE)
+        else:
+            continue
+        if cancelled(view, t):
+            continue
+        places = mentions_in(view, pobjs(t, {"in", "at"}), PLACES)
+        for thing in things:
+            if thing.cls not in ORG_LIKE:
+                continue
+            for place in places:
+                yield rel(view, thing, "basedIn", place, t, "based-in", 0.8)
+
+
+RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
+    rule_prenominal_title,
+    rule_appositive_title,
+    rule_contributors_from,
+    rule_demonym_units,
+    rule_country_sends_units,
+    rule_force_owner,
+    rule_deployed_to,
+    rule_led_by,
+    rule_requested_assistance,
+    rule_member_of,
+    rule_national_institution,
+    rule_gazetteer_links,
+    rule_located_in,
+    rule_based_in,
+)
+
+
+def extract_relations(view: DocView) -> tuple[list[Relation], list[Attribute]]:
+    """Run every rule; returns relations and attributes (deduplicated, in a stable order)."""
+    relations: dict[tuple, Relation] = {}
+    attributes: dict[tuple, Attribute] = {}
+    for rule in RULES:
+        for item in rule(view):
+            if isinstance(item, Relation):
+                if item.subj != item.obj:
+                    relations.setdefault((item.subj, item.prop, item.obj, item.evidence.start), item)
+            else:
+                attributes.setdefault((item.key, item.name, item.value.lower()), item)
+    return list(relations.values()), list(attributes.values())
