@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ class Lexicon:
     Attributes:
         titles: Title phrase → the relation it implies (``leaderOf``, ``spokespersonFor``,
             ``worksFor``).
+        title_modifiers: Words that may start or qualify a title ("former", "Foreign").
         honorifics: Words that precede a personal name.
         org_heads: Head nouns of organisation names.
         military_orgs: Names of national armed services (organisations, not deployed forces).
@@ -47,6 +48,7 @@ class Lexicon:
     """
 
     titles: dict[str, str]
+    title_modifiers: frozenset[str]
     honorifics: frozenset[str]
     org_heads: frozenset[str]
     military_orgs: frozenset[str]
@@ -59,7 +61,15 @@ class Lexicon:
     events: dict[str, str] = field(default_factory=dict)
     event_nouns: dict[str, str] = field(default_factory=dict)
     relation_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    vessel_nouns: frozenset[str] = frozenset()
+    site_heads: frozenset[str] = frozenset()
+    exercise_nouns: frozenset[str] = frozenset()
     patterns: tuple[dict[str, Any], ...] = ()
+
+    @cached_property
+    def title_vocab(self) -> frozenset[str]:
+        """Every word that can be part of a title ("secretary", "of", "state", "former" …)."""
+        return frozenset(w for t in self.titles for w in t.split()) | self.title_modifiers
 
     def words(self, name: str) -> frozenset[str]:
         """A word class of the ``relations`` section (``"deploy_verbs"`` …); empty if absent."""
@@ -109,6 +119,7 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
     relations = raw.get("relations", {})
     return Lexicon(
         titles=titles,
+        title_modifiers=_words(raw.get("title_words", {}), "modifiers"),
         honorifics=_words(raw.get("person_honorifics", {})),
         org_heads=_words(raw.get("org_head_words", {})),
         military_orgs=_words(raw.get("military_org_words", {})),
@@ -125,6 +136,9 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
             for name, words in relations.items()
             if isinstance(words, list)
         },
+        vessel_nouns=_words(raw.get("vessel_nouns", {})),
+        site_heads=_words(raw.get("place_heads", {}), "site_heads"),
+        exercise_nouns=_words(forces, "exercise_nouns"),
         patterns=tuple(raw.get("patterns", {}).get("rules", [])),
     )
 

@@ -56,16 +56,22 @@ CLASS_COLORS: dict[str, str] = {
 }
 #: Colours given, in sorted order, to entity classes missing from :data:`CLASS_COLORS`.
 EXTRA_COLORS = ("#9270ca", "#ff99c3", "#269a99", "#8d6e63", "#7f8c8d", "#c2185b")
-#: Colour of event classes (one warm family) in sorted order; all events are diamonds.
+#: Colours of event classes, in sorted order; all events are diamonds.
 EVENT_COLORS = (
     "#f6bd16",
-    "#ff9d4d",
-    "#f08c00",
-    "#e8a317",
-    "#d9822b",
-    "#ffb74d",
-    "#c77c02",
-    "#ffa94d",
+    "#ff7f0e",
+    "#e377c2",
+    "#9467bd",
+    "#8c564b",
+    "#bcbd22",
+    "#17a2a2",
+    "#c2185b",
+    "#d4a017",
+    "#b39ddb",
+    "#ffb38a",
+    "#6c757d",
+    "#800000",
+    "#b8860b",
 )
 ENTITY_SHAPE = "dot"
 EVENT_SHAPE = "diamond"
@@ -237,8 +243,9 @@ def _documents(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
 def _node_label(attrs: Mapping[str, Any], iri: str) -> str:
     """Return the text drawn on a node (events get their date on a second line)."""
     label = str(attrs.get("label") or iri.rstrip("/").rsplit("/", 1)[-1])
-    if attrs.get("kind") == "event" and attrs.get("date"):
-        label = f"{label}\n{_iso(attrs['date'])}"
+    date = _iso(attrs.get("date")) if attrs.get("kind") == "event" else None
+    if date and date not in label:
+        label = f"{label}\n{date}"
     return label
 
 
@@ -267,9 +274,9 @@ def vis_options(*, shown: int, total: int) -> dict[str, Any]:
                 "avoidOverlap": 0,
             },
             "forceAtlas2Based": {
-                "gravitationalConstant": -120,
+                "gravitationalConstant": -100,
                 "centralGravity": 0.01,
-                "springLength": 150,
+                "springLength": 125,
                 "springConstant": 0.05,
                 "damping": 0.5,
                 "avoidOverlap": 1,
@@ -289,16 +296,16 @@ def vis_options(*, shown: int, total: int) -> dict[str, Any]:
             "scaling": {
                 "min": 12,
                 "max": 42,
-                "label": {"enabled": True, "min": 14, "max": 19, "drawThreshold": 6},
+                "label": {"enabled": True, "min": 16, "max": 21, "drawThreshold": 6},
             },
             "font": {
                 "face": font,
-                "size": 15,
+                "size": 16,
                 "color": "#1f2933",
                 "strokeWidth": 4,
                 "strokeColor": "#ffffff",
             },
-            "widthConstraint": {"maximum": 170},
+            "widthConstraint": {"maximum": 220},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},

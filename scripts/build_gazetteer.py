@@ -110,6 +110,13 @@ PLAIN_WORDS = {"pole", "poles", "swede", "swedes", "chad", "jersey", "guernsey",
 #: Tajikistan: Oxford dictionary entry quoted at https://diclib.com/ (Tajik "(also Tadjik or
 #: Tadzhik) ... a native or national of the republic of Tajikistan") and WordNet via
 #: https://www.lexic.us/definition-of/tajik ("A native or inhabitant of Tajikistan").
+#: Short names news uses that no input file has. Source: the AP Stylebook and Reuters
+#: Handbook of Journalism entries "Britain" ("Britain ... is acceptable in all references to
+#: the United Kingdom") and "Holland" is NOT added (it names a region, not the state).
+NAME_SUPPLEMENT: dict[str, tuple[str, ...]] = {
+    "GB": ("Britain", "Great Britain"),
+}
+
 DEMONYM_SUPPLEMENT: dict[str, tuple[str, ...]] = {
     "BY": ("Belarussian", "Belarussians", "Byelorussian", "Byelorussians", "Belorussian",
            "Belorussians"),
@@ -699,6 +706,7 @@ def _country_row(iso2: str, iso3: str, qid: str, geonames_id: str, independent: 
     raw += [codes.get("official_name_en", ""), codes.get("UNTERM English Short", ""),
             codes.get("UNTERM English Formal", "")]
     raw.append(cldr_name)  # CLDR display name: keeps "US", "UK" ("Congo - Kinshasa" is dropped)
+    raw += list(NAME_SUPPLEMENT.get(iso2, ()))
     names = []
     for name in raw:
         cleaned = clean_name(name)

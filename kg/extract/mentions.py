@@ -138,13 +138,62 @@ def gazetteer_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
 
 def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
     """NER spans with a usable label, trimmed, with leading demonyms and titles split off."""
-    for ent in doc.ents:
+    ents = merge_adjacent_names(list(doc.ents))
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    for ent in ents:
         if ent.label_ not in NER_CLASSES:
             continue
         start, end = trim(doc, ent.start, ent.end)
+        if ent.label_ in ("PERSON", "ORG"):
+            start, end = extend_name(doc, start, end, taken)
         if start >= end:
             continue
         yield from split_prefixes(doc, start, end, ent.label_, ctx)
+
+
+def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
+    """Grow a name span over untagged proper nouns of the same noun phrase.
+
+    The small model often tags only part of a name: "Aidos [Ukibay]", "[Roch Marc] Christian
+    Kaboré". Neighbouring capitalised proper nouns joined to the span by ``compound`` belong to it.
+    """
+    inside = set(range(start, end))
+    while start > 0:
+        prev = doc[start - 1]
+        if (
+            prev.i in taken or prev.pos_ != "PROPN" or not prev.text[:1].isupper()
+            or prev.dep_ != "compound" or prev.head.i not in inside | {end}
+        ):
+            break
+        start -= 1
+        inside.add(start)
+    while end < len(doc):
+        nxt = doc[end]
+        if nxt.i in taken or nxt.pos_ != "PROPN" or not nxt.text[:1].isupper():
+            break
+        if not (doc[end - 1].head.i == nxt.i or nxt.dep_ in ("compound", "flat")):
+            break
+        end += 1
+        inside.add(end - 1)
+    return start, end
+
+
+def merge_adjacent_names(ents: list[Span]) -> list[Span]:
+    """Join a PERSON span with a directly following name span ("Roch Marc" + "Christian Kaboré")."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.label_ == "PERSON"
+            and ent.start == prev.end
+            and ent.label_ in ("PERSON", "NORP", "ORG")
+            and all(t.pos_ == "PROPN" for t in ent)
+        ):
+            out[-1] = Span(ent.doc, prev.start, ent.end, label="PERSON")
+        else:
+            out.append(ent)
+    return out
 
 
 def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> Iterator[Candidate]:
@@ -156,21 +205,27 @@ def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> 
         if doc[j + 1].text in ("'s", "’s") and label in ("PERSON", "ORG") and j + 2 < end:
             yield Candidate(start, j + 1, NER_CLASSES.get(label), "ner", ner=label)
             i = j + 2
+            rest = doc[i:end]
+            if label == "ORG" and looks_like_name(rest, lex):
+                label = "PERSON"  # "Chad's Idriss Deby": a possessor and a personal name
             break
     if label in ("PERSON", "ORG", "NORP", "GPE"):
         while i < end - 1:
             token = doc[i]
             nxt = doc[i + 1]
-            title_next = nxt.lower_ in lex.titles or nxt.lower_ in lex.honorifics
+            title_next = nxt.lower_ in lex.title_vocab or nxt.lower_ in lex.honorifics
             if (
                 gaz.demonym(token.text) is not None
                 and nxt.text[:1].isupper()
-                and (label != "ORG" or title_next)
+                and (
+                    label != "ORG"
+                    or (title_next and not any(t.lower_ in lex.org_heads for t in doc[i + 1 : end]))
+                )
             ):
                 demonym = gaz.demonym(token.text)
                 yield Candidate(i, i + 1, demonym.cls, "demonym", demonym, is_name=False)
                 i += 1
-            elif token.lower_ in lex.titles or token.lower_ in lex.honorifics:
+            elif token.lower_ in lex.title_vocab or token.lower_ in lex.honorifics:
                 if label == "ORG" and any(
                     t.lower_ in lex.org_heads for t in doc[i + 1 : end]
                 ):
@@ -180,6 +235,16 @@ def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> 
                 break
     if i < end:
         yield Candidate(i, end, NER_CLASSES.get(label), "ner", ner=label)
+
+
+def looks_like_name(span: Span, lex: Lexicon) -> bool:
+    """Two to four proper nouns without an organisation head word: a personal name."""
+    words = [t for t in span if not t.is_punct]
+    return (
+        2 <= len(words) <= 4
+        and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words)
+        and not any(t.lower_ in lex.org_heads for t in words)
+    )
 
 
 def select(cands: Iterable[Candidate]) -> list[Candidate]:
@@ -224,11 +289,14 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
     lower = text.lower()
     if not text or lower in lex.not_entities or len(text) < 2:
         return None
-    if not any(is_capitalised(t) for t in span if t.is_alpha or t.like_num):
+    if not any(is_capitalised(t) for t in span if any(ch.isalnum() for ch in t.text)):
         return None
     words = [t.lower_ for t in span if not t.is_punct]
-    if all(w in lex.titles or w in lex.honorifics for w in words):
-        return None
+    if all(w in lex.title_vocab or w in lex.honorifics or w == "of" for w in words):
+        return None  # "Supreme", "State" (of "Secretary of State"), "Defence" (Minister)
+    before = [t for t in doc[max(0, cand.start - 2) : cand.start] if t.lower_ not in ("the", "a")]
+    if before and before[-1].lower_ in lex.vessel_nouns:
+        return None  # "the supertanker Sirius Star": a ship, not an organisation or person
     demonym = gaz.demonym(text)
     if demonym is not None:
         return replace(cand, cls=demonym.cls, entry=demonym, source="demonym", is_name=False)
@@ -237,10 +305,25 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
         entry = best_entry(entries, cand.ner, countries)
         if entry is not None:
             return replace(cand, cls=entry.cls, entry=entry, source="gazetteer")
+    official = official_name_of(text, countries, gaz)
+    if official is not None:  # "the Islamic Republic" in an article about Iran
+        return replace(cand, cls="Country", entry=official, source="gazetteer", is_name=False)
     cls = refine_class(doc, cand, ctx)
     if cls is None:
         return None
     return replace(cand, cls=cls)
+
+
+def official_name_of(text: str, countries: set[str], gaz: Gazetteer) -> GazEntry | None:
+    """The country of the article whose official name begins with ``text`` ("Islamic Republic")."""
+    if len(text.split()) < 2:
+        return None
+    found = [
+        gaz.get(key)
+        for key in sorted(countries)
+        if any(n.startswith(text + " of ") for n in gaz.get(key).names)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEntry | None:
@@ -253,10 +336,12 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     if head.cls not in PLACE_CLASSES:
         return head
     local = [e for e in entries if e.country in countries]
-    if local:
-        return local[0]
+    if local and local[0].population * 4 >= head.population:
+        return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
     if ner in ("GPE", "LOC", "FAC"):
         return head
+    if local:
+        return local[0]
     return None
 
 
@@ -274,15 +359,31 @@ def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
     ):
         if cand.ner in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
             return "MilitaryForce"
+    root = span.root
+    if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in lex.exercise_nouns:
+        return "MilitaryForce"  # "the Zapad-2021 exercises": a named joint exercise
     base = NER_CLASSES.get(cand.ner)
     if cand.ner in ("ORG", "PERSON", "GPE", "NORP") and last in lex.place_heads and len(words) > 1:
         if not any(w in lex.org_heads for w in words):
             return "Location"
     if cand.ner == "ORG" and looks_like_person(doc, cand, ctx):
         return "Person"
+    if cand.ner == "ORG" and has_title_apposition(span, lex):
+        return "Person"  # "Ukibay, a spokesman for ..."
+    if cand.ner == "ORG" and cand.start >= 2 and doc[cand.start - 1].text in ("'s", "’s"):
+        if looks_like_name(span, lex):
+            return "Person"  # "Chad's Idriss Deby"
     if cand.ner == "PERSON" and any(w in lex.org_heads for w in words[1:]):
         return "Organization"
     return base
+
+
+def has_title_apposition(span: Span, lex: Lexicon) -> bool:
+    """Whether the span's head has an apposition headed by a title ("X, a spokesman for Y")."""
+    return any(
+        c.dep_ == "appos" and c.lower_ in lex.title_vocab and c.lower_ not in lex.title_modifiers
+        for c in span.root.children
+    )
 
 
 def looks_like_person(doc: Doc, cand: Candidate, ctx: Context) -> bool:
@@ -303,9 +404,11 @@ def extend_places(doc: Doc, cand: Candidate, ctx: Context) -> Candidate:
     """Extend a place name by a following head noun: ``Mangystau`` + ``region``."""
     if cand.cls not in PLACE_CLASSES or cand.end >= len(doc):
         return cand
-    nxt = doc[cand.end]
-    if nxt.lower_ in ctx.lexicon.place_heads and nxt.pos_ in ("NOUN", "PROPN"):
-        return replace(cand, end=cand.end + 1, entry=None, source=cand.source)
+    for size in (2, 1):
+        words = doc[cand.end : cand.end + size]
+        if len(words) == size and words.text.lower() in ctx.lexicon.place_heads:
+            if words[-1].pos_ in ("NOUN", "PROPN"):
+                return replace(cand, end=cand.end + size, entry=None, cls="Location")
     return cand
 
 
@@ -326,8 +429,13 @@ def acronym_links(doc: Doc, cands: list[Candidate]) -> tuple[dict[str, Candidate
         if not _ACRONYM.match(acr):
             continue
         before = by_end.get(tok.i)
-        if before is not None and initials_match(doc[before.start : before.end].text, acr):
-            links[acr] = before
+        long_name = before is not None and before.cls in ("Organization", "MilitaryForce") and (
+            before.end - before.start >= 2
+        )
+        if before is not None and (
+            initials_match(doc[before.start : before.end].text, acr) or long_name
+        ):
+            links[acr] = before  # "(KNB)" after a long name may abbreviate its native form
         elif doc[tok.i - 1].is_lower and initials_match(
             doc[max(0, tok.i - 6) : tok.i].text, acr
         ):
@@ -374,6 +482,22 @@ def recover_coordinated_places(
             yield Candidate(tok.i, tok.i + 1, "Location", "gazetteer", local[0])
 
 
+def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
+    """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    heads = ctx.lexicon.site_heads
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        if tok.is_sent_start or tok.i + 1 in covered:
+            continue
+        for size in (2, 1):
+            words = doc[tok.i + 1 : tok.i + 1 + size]
+            if len(words) == size and words.text.lower() in heads and words[-1].pos_ == "NOUN":
+                yield Candidate(tok.i, tok.i + 1 + size, "Location", "site")
+                break
+
+
 def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -> list[Candidate]:
     """Give every candidate an identity key and a label, joining short names to full names."""
     out: list[Candidate] = []
@@ -394,7 +518,8 @@ def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -
         if cand.cls == "Person" and " " in cand.label:
             full_people.append(cand)
         out.append(cand)
-    return [join_short_name(c, full_people) for c in out]
+    orgs = [c for c in out if c.cls == "Organization" and " " in c.label]
+    return [join_short_org(join_short_name(c, full_people), orgs) for c in out]
 
 
 def join_short_name(cand: Candidate, people: list[Candidate]) -> Candidate:
@@ -407,6 +532,17 @@ def join_short_name(cand: Candidate, people: list[Candidate]) -> Candidate:
     if len(matches) == 1:
         person = next(iter(matches.values()))
         return replace(cand, cls="Person", key=person.key, label=person.label)
+    return cand
+
+
+def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
+    """Attach a one-word organisation name to the longer one it starts ("Amnesty")."""
+    if cand.cls != "Organization" or " " in cand.label or cand.entry is not None:
+        return cand
+    matches = {o.key: o for o in orgs if o.label.split()[0] == cand.label and o.key != cand.key}
+    if len(matches) == 1:
+        org = next(iter(matches.values()))
+        return replace(cand, key=org.key, label=org.label, entry=org.entry)
     return cand
 
 
@@ -430,7 +566,11 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
         refresh_entry(doc, c, ctx, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
         for c in classified
     ]
-    classified = select(classified + list(recover_coordinated_places(doc, classified, ctx, countries)))
+    classified = select(
+        classified
+        + list(recover_coordinated_places(doc, classified, ctx, countries))
+        + list(recover_sites(doc, classified, ctx))
+    )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
     keyed = assign_keys(doc, classified, links)

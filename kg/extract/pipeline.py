@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.mentions import Context, extract_mentions
-from kg.extract.references import MentionIndex, find_forces, find_references
+from kg.extract.references import MentionIndex, find_exercises, find_forces, find_references
 from kg.extract.relations import DocView, extract_relations
 from kg.model import Article, DocResult
 
@@ -23,8 +23,9 @@ def extract_document(doc: Doc, article: Article, ctx: Context) -> DocResult:
     """
     mentions = extract_mentions(doc, article.id, ctx)
     index = MentionIndex(mentions)
-    forces = list(find_forces(doc, article.id, index, ctx))
     refs = list(find_references(doc, article.id, index, ctx))
+    forces = list(find_exercises(doc, article.id, index, ctx))
+    forces += find_forces(doc, article.id, index, ctx)
     view = DocView(doc, article.id, index, ctx)
     relations, attributes = extract_relations(view)
     events = extract_events(view, article)

@@ -116,7 +116,10 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
             return named
     dets = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
     led = any(c.dep_ == "amod" and c.lower_ == "led" for c in token.children)
-    if "the" not in dets and not led and not (dets and dets[0] in ("its", "this", "that")):
+    modifier = token.dep_ == "compound" and token.head.pos_ == "NOUN"  # "alliance members"
+    if "the" not in dets and not led and not modifier and not (
+        dets and dets[0] in ("its", "this", "that")
+    ):
         return None
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) and not led:
         return None  # "the country of X" names X itself
@@ -177,6 +180,50 @@ def force_owner(token: Token, index: MentionIndex) -> Mention | None:
                 if pobj.dep_ == "pobj" and m is not None and m.cls == "Organization":
                     return m
     return None
+
+
+def named_force_of(owner: Mention, index: MentionIndex, ctx: Context) -> Mention | None:
+    """A named force of the document that the gazetteer says belongs to ``owner``."""
+    for m in index.mentions:
+        if m.cls == "MilitaryForce" and m.is_name and m.source == "gazetteer":
+            entry = ctx.gazetteer.get(m.key)
+            if entry is not None and entry.part_of == owner.key:
+                return m
+    return None
+
+
+def find_exercises(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
+    """Named military exercises ("the Zapad-2021 drills") as ``MilitaryForce`` mentions.
+
+    A joint exercise is modelled as a force that countries contribute troops to.
+    """
+    for token in doc:
+        if token.lower_ not in ctx.lexicon.exercise_nouns or token.pos_ != "NOUN":
+            continue
+        names = [
+            c for c in token.lefts
+            if c.dep_ in ("compound", "nmod", "amod") and c.pos_ == "PROPN"
+            and c.text[:1].isupper() and index.at(c) is None
+        ]
+        if not names:
+            continue
+        start, end = min(c.i for c in names), max(c.i for c in names) + 1
+        span = doc[start:end]
+        mention = Mention(
+            doc_id=doc_id,
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            cls="MilitaryForce",
+            key=f"militaryforce:{slug(span.text)}",
+            label=span.text,
+            source="exercise",
+            is_name=True,
+            token_start=start,
+            token_end=end,
+        )
+        index.add(mention)
+        yield mention
 
 
 def led_by(token: Token, index: MentionIndex) -> Mention | None:
@@ -243,6 +290,9 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
                 token_start=token.i,
                 token_end=token.i + 1,
             )
+        elif owner is not None and named_force_of(owner, index, ctx) is not None:
+            # "the EU mission" in an article naming the EU's Operation Atalanta refers to it
+            mention = _reference(doc_id, token, named_force_of(owner, index, ctx), "force-ref")
         elif owner is not None:
             mention = Mention(
                 doc_id=doc_id,

@@ -19,15 +19,6 @@ from kg.model import Attribute, Evidence, Mention, Relation
 
 ORG_LIKE = {"Organization", "MilitaryForce"}
 PLACES = {"Country", "Location"}
-#: Words that may precede a title head inside a title ("Foreign Minister", "former president").
-TITLE_MODIFIERS = {
-    "former", "acting", "deputy", "vice", "foreign", "defence", "defense", "interior", "prime",
-    "finance", "first", "chief", "senior", "top", "supreme", "high", "foreign-policy", "policy",
-    "intelligence", "security", "army", "military", "press", "state", "economy", "justice",
-    "health", "trade", "energy", "rear", "lieutenant", "major", "brigadier", "commanding", "new",
-}
-
-
 @dataclass
 class DocView:
     """A parsed document with its mentions, as the relation rules see it."""
@@ -158,16 +149,40 @@ def title_relation(view: DocView, phrase: str) -> str | None:
 
 
 def title_tokens_left(view: DocView, end: int) -> list[Token]:
-    """Title words immediately before token ``end`` ("Kazakh [President] X")."""
-    doc, titles = view.doc, view.ctx.lexicon.titles
-    vocab = {w for t in titles for w in t.split()} | TITLE_MODIFIERS
+    """Title words immediately before token ``end`` ("Kazakh [Foreign Minister] X")."""
+    doc, vocab = view.doc, view.ctx.lexicon.title_vocab
     i = end - 1
     out: list[Token] = []
-    while i >= 0 and doc[i].lower_ in vocab and view.mention(doc[i]) is None:
+    while i >= 0 and (doc[i].lower_ in vocab or doc[i].lower_ == "of") and (
+        view.mention(doc[i]) is None or view.mention(doc[i]).source == "inner"
+    ):
         out.insert(0, doc[i])
         i -= 1
-    while out and out[0].lower_ in ("new", "top", "senior") and len(out) > 1:
+    while out and out[0].lower_ in ("of", "new", "top", "senior") and len(out) > 1:
         out.pop(0)  # "new Prime Minister X": the title is "Prime Minister"
+    return out
+
+
+def split_titles(view: DocView, tokens: list[Token]) -> list[str]:
+    """Known titles in a run of title words: "Supreme Leader Ayatollah" → both titles.
+
+    Modifiers ("former", "Foreign") stay with the title that follows them.
+    """
+    titles, mods = view.ctx.lexicon.titles, view.ctx.lexicon.title_modifiers
+    words = [t.text for t in tokens]
+    out: list[str] = []
+    pending: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            if " ".join(words[i:j]).lower() in titles:
+                out.append(" ".join(pending + words[i:j]))
+                pending, i = [], j
+                break
+        else:
+            if words[i].lower() in mods:
+                pending.append(words[i])
+            i += 1
     return out
 
 
@@ -196,13 +211,14 @@ def rule_prenominal_title(view: DocView) -> Iterator[Relation | Attribute]:
         if m.cls != "Person" or not m.is_name:
             continue
         title = title_tokens_left(view, m.token_start)
-        if not title or title_relation(view, title_phrase(title)) is None:
+        phrases = split_titles(view, title)
+        if not phrases:
             continue
         token = view.doc[m.token_start]
-        phrase = title_phrase(title)
-        yield Attribute(m.key, "title", phrase, view.evidence(token, "title-prenominal", 0.9))
+        for phrase in phrases:
+            yield Attribute(m.key, "title", phrase, view.evidence(token, "title-prenominal", 0.9))
         owner = owner_before(view, title[0].i)
-        prop = title_relation(view, phrase)
+        prop = title_relation(view, phrases[-1])
         if owner is not None and prop:
             yield rel(view, m, prop, owner, token, "title-prenominal", 0.85)
 
@@ -230,9 +246,33 @@ def _title_of_noun(view: DocView, noun: Token) -> str:
     mods = [
         c for c in noun.lefts
         if c.dep_ in ("compound", "amod") and view.mention(c) is None
-        and (c.lower_ in TITLE_MODIFIERS or title_relation(view, c.text))
+        and (c.lower_ in view.ctx.lexicon.title_modifiers or title_relation(view, c.text))
     ]
     return title_phrase(sorted(mods + [noun], key=lambda t: t.i))
+
+
+def rule_as_title(view: DocView) -> Iterator[Relation | Attribute]:
+    """"X took over as chairman of the Security Council", "X was appointed as envoy to Y"."""
+    for m in view.index.mentions:
+        if m.cls != "Person" or m.source == "inner":
+            continue
+        head = view.doc[m.token_end - 1]
+        if head.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = head.head
+        if cancelled(view, verb):
+            continue
+        for noun in pobjs(verb, {"as"}):
+            if view.mention(noun) is not None:
+                continue
+            phrase = _title_of_noun(view, noun)
+            prop = title_relation(view, phrase)
+            if prop is None:
+                continue
+            yield Attribute(m.key, "title", phrase, view.evidence(noun, "title-as", 0.8))
+            owner = _title_owner(view, noun)
+            if owner is not None:
+                yield rel(view, m, prop, owner, noun, "title-as", 0.8)
 
 
 def rule_appositive_title(view: DocView) -> Iterator[Relation | Attribute]:
@@ -609,8 +649,26 @@ def rule_national_institution(view: DocView) -> Iterator[Relation]:
         owner = owner_before(view, m.token_start)
         if owner is not None and owner.cls == "Country":
             countries.append(owner)
+        # "the Revolutionary Guards, the country's most powerful military force"
+        head = view.doc[m.token_end - 1]
+        for appos in (c for c in head.children if c.dep_ == "appos"):
+            for c in appos.children:
+                cm = view.mention(c)
+                if c.dep_ == "poss" and cm is not None and cm.cls == "Country":
+                    countries.append(cm)
         for c in {c.key: c for c in countries}.values():
             yield rel(view, m, "partOf", c, token, "national-institution", 0.85)
+
+
+def _place_before_head(view: DocView, m: Mention):
+    """Gazetteer place named by a place mention without its head noun ("X region" → X)."""
+    words = m.label.split()
+    heads = view.ctx.lexicon.place_heads
+    for size in (2, 1):
+        if len(words) > size and " ".join(words[-size:]).lower() in heads:
+            entries = [e for e in view.ctx.gazetteer.lookup(" ".join(words[:-size])) if e.country]
+            return entries[0] if entries else None
+    return None
 
 
 def rule_gazetteer_links(view: DocView) -> Iterator[Relation]:
@@ -626,9 +684,15 @@ def rule_gazetteer_links(view: DocView) -> Iterator[Relation]:
             first.setdefault(m.key, m)
     for key, m in first.items():
         entry = gaz.get(key)
+        token = view.doc[m.token_start]
+        if entry is None and m.cls == "Location":
+            # "the Nizhny Novgorod region": the place named before the head lies in a country
+            place = _place_before_head(view, m)
+            if place is not None and place.country in first and place.country != key:
+                yield rel(view, m, "locatedIn", first[place.country], token, "gazetteer", 0.6)
+            continue
         if entry is None:
             continue
-        token = view.doc[m.token_start]
         links = (("locatedIn", entry.country), ("partOf", entry.part_of), ("basedIn", entry.based_in))
         for prop, other in links:
             if other and other in first and other != key:
@@ -682,6 +746,7 @@ def rule_based_in(view: DocView) -> Iterator[Relation]:
 RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_prenominal_title,
     rule_appositive_title,
+    rule_as_title,
     rule_contributors_from,
     rule_demonym_units,
     rule_country_sends_units,

@@ -294,8 +294,14 @@
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
   window.kgNetwork = network;
 
+  function fitView() {
+    network.fit(focusSet ? { nodes: Array.from(focusSet) } : undefined);
+    // fit() measures nodes, not their labels: leave a margin so outer labels are not cut
+    network.moveTo({ scale: network.getScale() * 0.92 });
+  }
   function markReady() {
     network.setOptions({ physics: { enabled: false } });
+    fitView();
     window.kgReady = true;
     document.body.setAttribute("data-kg-ready", "1");
   }
@@ -412,9 +418,6 @@
       emptyPanel();
       updateStatus();
     }
-  });
-  network.on("stabilizationIterationsDone", function () {
-    if (focusSet) { network.fit({ nodes: Array.from(focusSet) }); } else { network.fit(); }
   });
 
   $("kg-focus").addEventListener("click", function () { focusOn(selectedId); });
