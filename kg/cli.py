@@ -44,9 +44,9 @@ def build(
         list[str],
         typer.Argument(help="Files, folders (recursive), globs, '-' for stdin, or .jsonl files."),
     ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output folder for the exports.")
-    ] = Path("exports"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the exports.")] = Path(
+        "exports"
+    ),
     model: ModelOpt = None,
     patterns: Annotated[
         list[Path] | None,
@@ -122,7 +122,9 @@ def main() -> None:
 
 @app.command()
 def query(
-    graph: Annotated[Path, typer.Argument(help="An export file (.ttl/.nt/.jsonld/.trig) or folder.")],
+    graph: Annotated[
+        Path, typer.Argument(help="An export file (.ttl/.nt/.jsonld/.trig) or folder.")
+    ],
     sparql: Annotated[
         str | None, typer.Argument(help="SPARQL text, a .rq file, a named query, or '-' (stdin).")
     ] = None,

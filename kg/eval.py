@@ -61,7 +61,7 @@ class GoldEntity:
         name: Canonical name.
         types: Acceptable ``kg:`` class local names.
         aliases: Other acceptable surface forms.
-        wikidata: Wikidata id (``"Q232"``), if given.
+        wikidata: Wikidata id (``"Q142"``), if given.
         optional: Neither required nor penalised.
 
     """
@@ -466,7 +466,9 @@ class _GraphView:
     def mentioned(self, docs: Iterable[URIRef]) -> set[URIRef]:
         """Return every node ``kg:mentionedIn`` one of ``docs``."""
         return {
-            s for doc in docs for s in self.graph.subjects(KG.mentionedIn, doc)
+            s
+            for doc in docs
+            for s in self.graph.subjects(KG.mentionedIn, doc)
             if isinstance(s, URIRef)
         }
 
@@ -524,9 +526,7 @@ class _Matcher:
 
     def __init__(self, gold: Gold) -> None:
         self.entities = list(gold.entities)
-        self._keys = [
-            frozenset(normalise(n) for n in (e.name, *e.aliases)) for e in self.entities
-        ]
+        self._keys = [frozenset(normalise(n) for n in (e.name, *e.aliases)) for e in self.entities]
         self._by_key: dict[str, int] = {}
         for index, entity in enumerate(self.entities):  # names win over aliases
             self._by_key.setdefault(normalise(entity.name), index)
@@ -558,9 +558,7 @@ class _Matcher:
         return False
 
 
-def _max_matching(
-    candidates: dict[URIRef, list[int]], fallback: set[URIRef]
-) -> dict[URIRef, int]:
+def _max_matching(candidates: dict[URIRef, list[int]], fallback: set[URIRef]) -> dict[URIRef, int]:
     """Assign nodes to gold entities one-to-one, maximally (Kuhn's augmenting paths).
 
     Nodes in ``fallback`` (they also match an optional entity, so are never false positives) are
@@ -680,7 +678,8 @@ def _score_facts(
         gold_idx = [i for i, f in enumerate(gold.facts) if f[1] == prop]
         optional = [f for f in gold.optional_facts if f[1] == prop]
         pairs = [
-            (s, o) for s, o in view.graph.subject_objects(KG[prop])
+            (s, o)
+            for s, o in view.graph.subject_objects(KG[prop])
             if s in mentioned and o in mentioned
         ]
         for s, o in sorted(pairs):
@@ -719,9 +718,7 @@ def _score_titles(
     return Ratio.of(len(rows) - len(missed), len(rows)), missed
 
 
-def _event_found(
-    view: _GraphView, matcher: _Matcher, event: GoldEvent, node: URIRef
-) -> bool:
+def _event_found(view: _GraphView, matcher: _Matcher, event: GoldEvent, node: URIRef) -> bool:
     """Tell whether an event node has an acceptable value in every role the gold event lists."""
     for role in ROLES:
         wanted = getattr(event, role)
@@ -961,8 +958,19 @@ def _doc_row(name: str, s: DocScore | CorpusScore, duplicates: int) -> list[str]
 
 def format_table(score: CorpusScore) -> str:
     """Render a corpus score as readable plain text (per document, micro average, details)."""
-    headers = ["document", "ent P", "ent R", "ent F1", "types", "fact P", "fact R", "fact F1",
-               "events", "titles", "dup"]
+    headers = [
+        "document",
+        "ent P",
+        "ent R",
+        "ent F1",
+        "types",
+        "fact P",
+        "fact R",
+        "fact F1",
+        "events",
+        "titles",
+        "dup",
+    ]
     rows = [_doc_row(d.document, d, len(d.duplicates)) for d in score.documents]
     rows.append(_doc_row("micro", score, score.duplicates))
     parts = [_table(headers, rows)]

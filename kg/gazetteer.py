@@ -42,15 +42,39 @@ from pathlib import Path
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
 
-_CLASS_RANK = {"Country": 0, "Organization": 1, "MilitaryForce": 1, "Region": 2, "City": 3,
-               "Location": 4}
-_COUNTRY_HEADER = ("key", "iso2", "iso3", "qid", "geonames_id", "label", "names", "demonyms",
-                   "independent")
+_CLASS_RANK = {
+    "Country": 0,
+    "Organization": 1,
+    "MilitaryForce": 1,
+    "Region": 2,
+    "City": 3,
+    "Location": 4,
+}
+_COUNTRY_HEADER = (
+    "key",
+    "iso2",
+    "iso3",
+    "qid",
+    "geonames_id",
+    "label",
+    "names",
+    "demonyms",
+    "independent",
+)
 _ORG_HEADER = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
-_CITY_HEADER = ("key", "geonames_id", "label", "country_iso2", "admin1", "population", "names",
-                "capital")
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"',
-                            "\u00a0": " "})
+_CITY_HEADER = (
+    "key",
+    "geonames_id",
+    "label",
+    "country_iso2",
+    "admin1",
+    "population",
+    "names",
+    "capital",
+)
+_TRANSLATE = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "\u00a0": " "}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +122,9 @@ def _deaccent_table() -> dict[int, str]:
     """Map accented Latin letters (U+00C0-U+024F, U+1E00-U+1EFF) to their unaccented base."""
     table: dict[int, str] = {}
     for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
-        base = "".join(c for c in unicodedata.normalize("NFKD", chr(code))
-                       if not unicodedata.combining(c))
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", chr(code)) if not unicodedata.combining(c)
+        )
         if base and base != chr(code):
             table[code] = base
     return table
@@ -191,8 +216,9 @@ class _MultiIndex:
 class Gazetteer:
     """Name → entry index over the packaged data and optional extra files."""
 
-    def __init__(self, entries: Iterable[GazEntry] = (), *, _cities: _CityRows | None = None
-                 ) -> None:
+    def __init__(
+        self, entries: Iterable[GazEntry] = (), *, _cities: _CityRows | None = None
+    ) -> None:
         """Index ``entries`` (later entries with the same key replace earlier ones).
 
         ``_cities`` (internal) holds raw city rows that become :class:`GazEntry` objects only
@@ -222,11 +248,11 @@ class Gazetteer:
             keys.extend([key] * len(row_names))
         norm = [normalize(n) if n[:4] in _THE or n[-2:] == "'s" else n for n in names]
         self._exact = _MultiIndex(norm, keys)
-        pairs = [(n, k) for n, k in zip(norm, keys, strict=True)
-                 if len(n) > 4 and not n.isupper()]
+        pairs = [(n, k) for n, k in zip(norm, keys, strict=True) if len(n) > 4 and not n.isupper()]
         self._folded = _MultiIndex(
             [n.casefold() if n.isascii() else n.translate(_DEACCENT).casefold() for n, _ in pairs],
-            [k for _, k in pairs])
+            [k for _, k in pairs],
+        )
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -368,20 +394,50 @@ def _parse_all(texts: Sequence[str]) -> tuple[list[GazEntry], _CityRows]:
 
 def _country(r: list[str]) -> GazEntry:
     key, _iso2, _iso3, qid, gn, label, names, demonyms, _ind = r
-    return GazEntry(key, "Country", label, _same_as(qid, gn), _names(label, names),
-                    _split(demonyms), None, None, None, 0)
+    return GazEntry(
+        key,
+        "Country",
+        label,
+        _same_as(qid, gn),
+        _names(label, names),
+        _split(demonyms),
+        None,
+        None,
+        None,
+        0,
+    )
 
 
 def _org(r: list[str]) -> GazEntry:
     key, label, names, cls, qid, based_in, part_of = r
-    return GazEntry(key, cls or "Organization", label, _same_as(qid, ""), _names(label, names),
-                    (), None, part_of or None, based_in or None, 0)
+    return GazEntry(
+        key,
+        cls or "Organization",
+        label,
+        _same_as(qid, ""),
+        _names(label, names),
+        (),
+        None,
+        part_of or None,
+        based_in or None,
+        0,
+    )
 
 
 def _city(r: list[str], iso2_key: dict[str, str]) -> GazEntry:
     key, gn, label, iso2, _admin1, population, names, _capital = r
-    return GazEntry(key, "City", label, _same_as("", gn), _names(label, names), (),
-                    iso2_key.get(iso2), None, None, int(population or 0))
+    return GazEntry(
+        key,
+        "City",
+        label,
+        _same_as("", gn),
+        _names(label, names),
+        (),
+        iso2_key.get(iso2),
+        None,
+        None,
+        int(population or 0),
+    )
 
 
 def _names(label: str, cell: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Build the networkx ``MultiDiGraph`` (schema in :mod:`kg.model`) from resolved entities and facts."""
+"""Build the networkx ``MultiDiGraph`` (schema in :mod:`kg.model`) from resolved facts."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def add_relations(G: nx.MultiDiGraph, res: Resolution, iris: dict[str, str]) -> 
 
 
 def event_label(ev: EventRecord, entities: dict[str, Entity]) -> str:
-    """Short description of an event: ``Protest in Kazakhstan`` / ``Statement by CSTO``."""
+    """Short description of an event: ``Protest in Chile`` / ``Statement by ECOWAS``."""
     words = [ev.cls]
     if ev.agent:
         words.append("by " + ", ".join(entities[k].label for k in ev.agent[:2]))

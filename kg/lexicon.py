@@ -1,4 +1,4 @@
-"""Load the extraction vocabulary (``kg/data/lexicon.json``) and users' pattern files on top of it."""
+"""Load the extraction vocabulary (``kg/data/lexicon.json``) and users' pattern files."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Example:
     >>> from kg.load import load_graph, to_simple_graph
     >>> G = load_graph("exports/")                 # doctest: +SKIP
-    >>> G.nodes["https://w3id.org/newskg/id/country/kazakhstan"]["label"]  # doctest: +SKIP
-    'Kazakhstan'
+    >>> G.nodes["https://w3id.org/newskg/id/country/france"]["label"]  # doctest: +SKIP
+    'France'
     >>> for u, v, prop, d in G.edges(keys=True, data=True):   # doctest: +SKIP
     ...     print(G.nodes[u]["label"], prop, G.nodes[v]["label"], d["confidence"], d["sentences"])
     >>> import networkx as nx

@@ -8,7 +8,7 @@ exporter, the view, the analytics and the evaluator rely on:
 
   - ``kind``: ``"entity"`` or ``"event"``;
   - ``cls``: local name of the most specific ``kg:`` class (``"Country"``, ``"Protest"`` …);
-  - ``label``: the canonical name (events: a short description such as ``"Protest in Kazakhstan"``);
+  - ``label``: the canonical name (events: a short description such as ``"Protest in Chile"``);
   - ``alt_labels``: sorted tuple of every other surface form seen;
   - ``same_as``: sorted tuple of Wikidata / GeoNames IRIs;
   - ``titles``: sorted tuple of stated positions (persons);
@@ -18,7 +18,7 @@ exporter, the view, the analytics and the evaluator rely on:
 
 * edge key: the ``kg:`` property local name (``"contributesTo"``; for event roles ``"agent"``,
   ``"target"``, ``"participant"``, ``"place"``); edge attributes: ``prop`` (same as key),
-  ``evidence`` (tuple of :class:`Evidence`, sorted), ``confidence`` (float, the maximum over evidence);
+  ``evidence`` (tuple of :class:`Evidence`, sorted), ``confidence`` (float, max over evidence);
 * graph attribute ``documents``: ``dict[str, Document]`` keyed by document id.
 """
 
@@ -93,11 +93,11 @@ class Mention:
         text: Surface form as written.
         cls: ``kg:`` class local name.
         key: Identity key shared by every mention of the same real-world thing
-            (``"wd:Q232"`` for a linked entity, ``"Person:kassym-jomart tokayev"`` otherwise).
+            (``"wd:Q142"`` for a linked entity, ``"Person:jean-claude juncker"`` otherwise).
         label: Canonical label proposed for the entity.
         same_as: Wikidata / GeoNames IRIs known for it.
         source: ``"ner"``, ``"gazetteer"``, ``"demonym"``, ``"acronym"``, ``"coref"`` …
-        is_name: False for demonyms and references ("Kazakh", "the country"): they attach to an
+        is_name: False for demonyms and references ("French", "the country"): they attach to an
             entity without adding its surface form as a name of a node of its own.
         token_start: Index of the first token in the spaCy ``Doc``.
         token_end: Index after the last token.

@@ -1,4 +1,4 @@
-"""Read articles from files, folders, globs, stdin and JSON Lines into :class:`~kg.model.Article`."""
+"""Read articles from files, folders, globs, stdin and JSON Lines into ``Article`` values."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def decode(data: bytes, name: str) -> tuple[str | None, str | None]:
 
 
 def unwrap(text: str) -> str:
-    """Join hard-wrapped lines into paragraphs; paragraphs are separated by a blank line.
+    r"""Join hard-wrapped lines into paragraphs; paragraphs are separated by a blank line.
 
     A paragraph ends at a blank line, at an indented line (newswire style) or after a line much
     shorter than the text's wrap width that ends a sentence.

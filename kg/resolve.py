@@ -60,7 +60,7 @@ def short_name_remap(mentions: Iterable[Mention]) -> dict[str, str]:
 def alias_remap(mentions: Iterable[Mention]) -> dict[str, str]:
     """Map keys made from an acronym alone to the entity that the acronym was defined for.
 
-    Within a document ``acronym_links`` already joins "(CSTO)" to its long form; across documents,
+    Within a document ``acronym_links`` already joins "(ECOWAS)" to its long form; across documents,
     an organisation known only by an acronym joins the one entity that has it as an alias.
     """
     mentions = list(mentions)
@@ -144,12 +144,19 @@ def resolve(results: list[DocResult]) -> Resolution:
             replace(rel, subj=key(rel.subj), obj=key(rel.obj))
             for r in results
             for rel in r.relations
-            if key(rel.subj) in entities and key(rel.obj) in entities and key(rel.subj) != key(rel.obj)
+            if key(rel.subj) in entities
+            and key(rel.obj) in entities
+            and key(rel.subj) != key(rel.obj)
         },
         key=lambda r: (r.subj, r.prop, r.obj, r.evidence),
     )
     attributes = sorted(
-        {replace(a, key=key(a.key)) for r in results for a in r.attributes if key(a.key) in entities},
+        {
+            replace(a, key=key(a.key))
+            for r in results
+            for a in r.attributes
+            if key(a.key) in entities
+        },
         key=lambda a: (a.key, a.name, a.value, a.evidence),
     )
     for attr in attributes:

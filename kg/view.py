@@ -22,7 +22,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -525,17 +524,11 @@ def write_html(G: nx.MultiDiGraph, path: Path, **kw: Any) -> Path:
         **kw: Passed to :func:`generate_html` (``title``, ``max_nodes``).
 
     """
+    from kg.export import atomic_write_text
+
     path = Path(path)
-    text = generate_html(G, **kw)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, generate_html(G, **kw))
     return path
 
 

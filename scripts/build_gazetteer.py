@@ -41,11 +41,28 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "kg" / "data"
 
-COUNTRY_COLUMNS = ("key", "iso2", "iso3", "qid", "geonames_id", "label", "names", "demonyms",
-                   "independent")
+COUNTRY_COLUMNS = (
+    "key",
+    "iso2",
+    "iso3",
+    "qid",
+    "geonames_id",
+    "label",
+    "names",
+    "demonyms",
+    "independent",
+)
 ORG_COLUMNS = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
-CITY_COLUMNS = ("key", "geonames_id", "label", "country_iso2", "admin1", "population", "names",
-                "capital")
+CITY_COLUMNS = (
+    "key",
+    "geonames_id",
+    "label",
+    "country_iso2",
+    "admin1",
+    "population",
+    "names",
+    "capital",
+)
 MIN_CITY_POPULATION = 15000
 GZIP_THRESHOLD = 2_000_000  # bytes: gzip cities.tsv above this size
 
@@ -81,17 +98,58 @@ LABEL_OVERRIDES = {
 #     the regular "+s" plural ("Kazakhstani" -> "Kazakhstanis", "Emirati" -> "Emiratis").
 
 CARTOGRIFY_DROP: dict[str, set[str]] = {
-    "GB": {"english", "englishmen and englishwomen", "gibraltar", "gibraltarians", "northern irish",
-           "northern irishmen and northern irishwomen", "scotland", "scottish", "scots",
-           "scotsmen and scotswomen", "wales", "welsh", "welshmen", "welshwomen", "uk",
-           "united kingdom", "british people"},
-    "FR": {"french guianese", "french southern territories", "guadeloupe", "guadeloupians",
-           "guadeloupeans", "martiniquais", "martiniquaises", "martinican", "mahoran", "mahorans",
-           "réunionese", "réunionnais", "réunionnais and réunionnaises"},
-    "NL": {"bonaire", "bonairean", "saban", "sint eustatius", "statian", "statians",
-           "bonaire dutch", "saba dutch"},
-    "NO": {"bouvet island", "bouvet islanders", "jan mayen", "jan mayen residents", "svalbard",
-           "svalbard residents"},
+    "GB": {
+        "english",
+        "englishmen and englishwomen",
+        "gibraltar",
+        "gibraltarians",
+        "northern irish",
+        "northern irishmen and northern irishwomen",
+        "scotland",
+        "scottish",
+        "scots",
+        "scotsmen and scotswomen",
+        "wales",
+        "welsh",
+        "welshmen",
+        "welshwomen",
+        "uk",
+        "united kingdom",
+        "british people",
+    },
+    "FR": {
+        "french guianese",
+        "french southern territories",
+        "guadeloupe",
+        "guadeloupians",
+        "guadeloupeans",
+        "martiniquais",
+        "martiniquaises",
+        "martinican",
+        "mahoran",
+        "mahorans",
+        "réunionese",
+        "réunionnais",
+        "réunionnais and réunionnaises",
+    },
+    "NL": {
+        "bonaire",
+        "bonairean",
+        "saban",
+        "sint eustatius",
+        "statian",
+        "statians",
+        "bonaire dutch",
+        "saba dutch",
+    },
+    "NO": {
+        "bouvet island",
+        "bouvet islanders",
+        "jan mayen",
+        "jan mayen residents",
+        "svalbard",
+        "svalbard residents",
+    },
     "US": {"united states", "u.s."},
 }
 #: Entries whose demonym forms are not about a state ("Antarctic").
@@ -118,8 +176,14 @@ NAME_SUPPLEMENT: dict[str, tuple[str, ...]] = {
 }
 
 DEMONYM_SUPPLEMENT: dict[str, tuple[str, ...]] = {
-    "BY": ("Belarussian", "Belarussians", "Byelorussian", "Byelorussians", "Belorussian",
-           "Belorussians"),
+    "BY": (
+        "Belarussian",
+        "Belarussians",
+        "Byelorussian",
+        "Byelorussians",
+        "Belorussian",
+        "Belorussians",
+    ),
     "TJ": ("Tajik", "Tadjik", "Tadjiks"),
 }
 
@@ -151,16 +215,36 @@ class Historical:
 
 
 HISTORICAL = (
-    Historical("Soviet Union", "Q15180",
-               ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"), ("Soviet", "Soviets")),
-    Historical("Czechoslovakia", "Q33946", ("Czechoslovak Socialist Republic",),
-               ("Czechoslovak", "Czechoslovaks")),
-    Historical("East Germany", "Q16957", ("German Democratic Republic", "GDR"),
-               ("East German", "East Germans")),
-    Historical("West Germany", "Q713750", ("Federal Republic of Germany (1949-1990)",),
-               ("West German", "West Germans")),
-    Historical("Yugoslavia", "", ("Socialist Federal Republic of Yugoslavia", "SFRY"),
-               ("Yugoslav", "Yugoslavs")),
+    Historical(
+        "Soviet Union",
+        "Q15180",
+        ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
+        ("Soviet", "Soviets"),
+    ),
+    Historical(
+        "Czechoslovakia",
+        "Q33946",
+        ("Czechoslovak Socialist Republic",),
+        ("Czechoslovak", "Czechoslovaks"),
+    ),
+    Historical(
+        "East Germany",
+        "Q16957",
+        ("German Democratic Republic", "GDR"),
+        ("East German", "East Germans"),
+    ),
+    Historical(
+        "West Germany",
+        "Q713750",
+        ("Federal Republic of Germany (1949-1990)",),
+        ("West German", "West Germans"),
+    ),
+    Historical(
+        "Yugoslavia",
+        "",
+        ("Socialist Federal Republic of Yugoslavia", "SFRY"),
+        ("Yugoslav", "Yugoslavs"),
+    ),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -286,246 +370,742 @@ O = Org  # noqa: E741 - short alias for the table below
 MF = "MilitaryForce"
 ORGS: tuple[Org, ...] = (
     # --- UN system
-    O("org:un", "United Nations", ("UN", "U.N.", "the United Nations", "UNO"), "United Nations",
-      based_in=("New York City", "US")),
-    O("org:unsc", "United Nations Security Council", ("UN Security Council",
-      "U.N. Security Council", "UNSC", "Security Council"), "United Nations Security Council",
-      part_of="org:un"),
-    O("org:unga", "United Nations General Assembly", ("UN General Assembly", "UNGA",
-      "U.N. General Assembly"), "United Nations General Assembly", part_of="org:un"),
-    O("org:un-secretariat", "United Nations Secretariat", ("UN Secretariat",),
-      "United Nations Secretariat", part_of="org:un"),
-    O("org:ecosoc", "United Nations Economic and Social Council", ("ECOSOC",
-      "Economic and Social Council"), "United Nations Economic and Social Council",
-      part_of="org:un"),
-    O("org:unhrc", "United Nations Human Rights Council", ("UN Human Rights Council", "UNHRC",
-      "Human Rights Council"), "United Nations Human Rights Council", part_of="org:un",
-      based_in=("Geneva", "CH")),
-    O("org:unhcr", "United Nations High Commissioner for Refugees", ("UNHCR", "UN Refugee Agency",
-      "UN refugee agency", "Office of the United Nations High Commissioner for Refugees"),
-      "Office of the United Nations High Commissioner for Refugees", part_of="org:un",
-      based_in=("Geneva", "CH")),
-    O("org:unicef", "UNICEF", ("United Nations Children's Fund", "UN Children's Fund"),
-      "United Nations Children’s Fund", part_of="org:un", based_in=("New York City", "US")),
-    O("org:undp", "United Nations Development Programme", ("UNDP", "UN Development Programme"),
-      "United Nations Development Programme", part_of="org:un"),
-    O("org:unesco", "UNESCO", ("United Nations Educational, Scientific and Cultural Organization",),
-      "United Nations Educational, Scientific and Cultural Organization", part_of="org:un",
-      based_in=("Paris", "FR")),
-    O("org:unep", "United Nations Environment Programme", ("UNEP", "UN Environment Programme"),
-      "United Nations Environment Programme", part_of="org:un", based_in=("Nairobi", "KE")),
-    O("org:unrwa", "UNRWA", ("United Nations Relief and Works Agency for Palestine Refugees in the "
-      "Near East", "UN Relief and Works Agency"),
-      "United Nations Relief and Works Agency for Palestine Refugees in the Near East",
-      part_of="org:un"),
-    O("org:wfp", "World Food Programme", ("WFP", "UN World Food Programme",
-      "United Nations World Food Programme"), "United Nations World Food Programme",
-      part_of="org:un", based_in=("Rome", "IT")),
-    O("org:who", "World Health Organization", ("WHO", "World Health Organisation"),
-      "World Health Organization", based_in=("Geneva", "CH")),
-    O("org:fao", "Food and Agriculture Organization", ("FAO",
-      "Food and Agriculture Organization of the United Nations"),
-      "Food and Agriculture Organization", based_in=("Rome", "IT")),
-    O("org:ilo", "International Labour Organization", ("ILO", "International Labor Organization"),
-      "International Labour Organization", based_in=("Geneva", "CH")),
-    O("org:imo", "International Maritime Organization", ("IMO",),
-      "International Maritime Organization", based_in=("London", "GB")),
-    O("org:icao", "International Civil Aviation Organization", ("ICAO",),
-      "International Civil Aviation Organization", based_in=("Montreal", "CA")),
-    O("org:itu", "International Telecommunication Union", ("ITU",),
-      "International Telecommunication Union", based_in=("Geneva", "CH")),
-    O("org:wipo", "World Intellectual Property Organization", ("WIPO",),
-      "World Intellectual Property Organization", based_in=("Geneva", "CH")),
-    O("org:wmo", "World Meteorological Organization", ("WMO",),
-      "World Meteorological Organization", based_in=("Geneva", "CH")),
-    O("org:iom", "International Organization for Migration", ("IOM",),
-      "International Organization for Migration", based_in=("Geneva", "CH")),
-    O("org:iaea", "International Atomic Energy Agency", ("IAEA", "UN nuclear watchdog"),
-      "International Atomic Energy Agency", based_in=("Vienna", "AT")),
-    O("org:opcw", "Organisation for the Prohibition of Chemical Weapons", ("OPCW",),
-      "Organisation for the Prohibition of Chemical Weapons", based_in=("The Hague", "NL")),
-    O("org:icj", "International Court of Justice", ("ICJ", "World Court"),
-      "International Court of Justice", part_of="org:un", based_in=("The Hague", "NL")),
-    O("org:icc", "International Criminal Court", ("ICC",), "International Criminal Court",
-      based_in=("The Hague", "NL")),
-    O("org:imf", "International Monetary Fund", ("IMF",), "International Monetary Fund",
-      based_in=("Washington", "US")),
-    O("org:world-bank", "World Bank", ("World Bank Group",), "World Bank",
-      based_in=("Washington", "US")),
-    O("org:ibrd", "International Bank for Reconstruction and Development", ("IBRD",),
-      "International Bank for Reconstruction and Development", part_of="org:world-bank"),
-    O("org:wto", "World Trade Organization", ("WTO",), "World Trade Organization",
-      based_in=("Geneva", "CH")),
-    O("org:interpol", "Interpol", ("International Criminal Police Organization", "INTERPOL",
-      "ICPO-INTERPOL"), "International Criminal Police Organization", based_in=("Lyon", "FR")),
+    O(
+        "org:un",
+        "United Nations",
+        ("UN", "U.N.", "the United Nations", "UNO"),
+        "United Nations",
+        based_in=("New York City", "US"),
+    ),
+    O(
+        "org:unsc",
+        "United Nations Security Council",
+        ("UN Security Council", "U.N. Security Council", "UNSC", "Security Council"),
+        "United Nations Security Council",
+        part_of="org:un",
+    ),
+    O(
+        "org:unga",
+        "United Nations General Assembly",
+        ("UN General Assembly", "UNGA", "U.N. General Assembly"),
+        "United Nations General Assembly",
+        part_of="org:un",
+    ),
+    O(
+        "org:un-secretariat",
+        "United Nations Secretariat",
+        ("UN Secretariat",),
+        "United Nations Secretariat",
+        part_of="org:un",
+    ),
+    O(
+        "org:ecosoc",
+        "United Nations Economic and Social Council",
+        ("ECOSOC", "Economic and Social Council"),
+        "United Nations Economic and Social Council",
+        part_of="org:un",
+    ),
+    O(
+        "org:unhrc",
+        "United Nations Human Rights Council",
+        ("UN Human Rights Council", "UNHRC", "Human Rights Council"),
+        "United Nations Human Rights Council",
+        part_of="org:un",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:unhcr",
+        "United Nations High Commissioner for Refugees",
+        (
+            "UNHCR",
+            "UN Refugee Agency",
+            "UN refugee agency",
+            "Office of the United Nations High Commissioner for Refugees",
+        ),
+        "Office of the United Nations High Commissioner for Refugees",
+        part_of="org:un",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:unicef",
+        "UNICEF",
+        ("United Nations Children's Fund", "UN Children's Fund"),
+        "United Nations Children’s Fund",
+        part_of="org:un",
+        based_in=("New York City", "US"),
+    ),
+    O(
+        "org:undp",
+        "United Nations Development Programme",
+        ("UNDP", "UN Development Programme"),
+        "United Nations Development Programme",
+        part_of="org:un",
+    ),
+    O(
+        "org:unesco",
+        "UNESCO",
+        ("United Nations Educational, Scientific and Cultural Organization",),
+        "United Nations Educational, Scientific and Cultural Organization",
+        part_of="org:un",
+        based_in=("Paris", "FR"),
+    ),
+    O(
+        "org:unep",
+        "United Nations Environment Programme",
+        ("UNEP", "UN Environment Programme"),
+        "United Nations Environment Programme",
+        part_of="org:un",
+        based_in=("Nairobi", "KE"),
+    ),
+    O(
+        "org:unrwa",
+        "UNRWA",
+        (
+            "United Nations Relief and Works Agency for Palestine Refugees in the Near East",
+            "UN Relief and Works Agency",
+        ),
+        "United Nations Relief and Works Agency for Palestine Refugees in the Near East",
+        part_of="org:un",
+    ),
+    O(
+        "org:wfp",
+        "World Food Programme",
+        ("WFP", "UN World Food Programme", "United Nations World Food Programme"),
+        "United Nations World Food Programme",
+        part_of="org:un",
+        based_in=("Rome", "IT"),
+    ),
+    O(
+        "org:who",
+        "World Health Organization",
+        ("WHO", "World Health Organisation"),
+        "World Health Organization",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:fao",
+        "Food and Agriculture Organization",
+        ("FAO", "Food and Agriculture Organization of the United Nations"),
+        "Food and Agriculture Organization",
+        based_in=("Rome", "IT"),
+    ),
+    O(
+        "org:ilo",
+        "International Labour Organization",
+        ("ILO", "International Labor Organization"),
+        "International Labour Organization",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:imo",
+        "International Maritime Organization",
+        ("IMO",),
+        "International Maritime Organization",
+        based_in=("London", "GB"),
+    ),
+    O(
+        "org:icao",
+        "International Civil Aviation Organization",
+        ("ICAO",),
+        "International Civil Aviation Organization",
+        based_in=("Montreal", "CA"),
+    ),
+    O(
+        "org:itu",
+        "International Telecommunication Union",
+        ("ITU",),
+        "International Telecommunication Union",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:wipo",
+        "World Intellectual Property Organization",
+        ("WIPO",),
+        "World Intellectual Property Organization",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:wmo",
+        "World Meteorological Organization",
+        ("WMO",),
+        "World Meteorological Organization",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:iom",
+        "International Organization for Migration",
+        ("IOM",),
+        "International Organization for Migration",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:iaea",
+        "International Atomic Energy Agency",
+        ("IAEA", "UN nuclear watchdog"),
+        "International Atomic Energy Agency",
+        based_in=("Vienna", "AT"),
+    ),
+    O(
+        "org:opcw",
+        "Organisation for the Prohibition of Chemical Weapons",
+        ("OPCW",),
+        "Organisation for the Prohibition of Chemical Weapons",
+        based_in=("The Hague", "NL"),
+    ),
+    O(
+        "org:icj",
+        "International Court of Justice",
+        ("ICJ", "World Court"),
+        "International Court of Justice",
+        part_of="org:un",
+        based_in=("The Hague", "NL"),
+    ),
+    O(
+        "org:icc",
+        "International Criminal Court",
+        ("ICC",),
+        "International Criminal Court",
+        based_in=("The Hague", "NL"),
+    ),
+    O(
+        "org:imf",
+        "International Monetary Fund",
+        ("IMF",),
+        "International Monetary Fund",
+        based_in=("Washington", "US"),
+    ),
+    O(
+        "org:world-bank",
+        "World Bank",
+        ("World Bank Group",),
+        "World Bank",
+        based_in=("Washington", "US"),
+    ),
+    O(
+        "org:ibrd",
+        "International Bank for Reconstruction and Development",
+        ("IBRD",),
+        "International Bank for Reconstruction and Development",
+        part_of="org:world-bank",
+    ),
+    O(
+        "org:wto",
+        "World Trade Organization",
+        ("WTO",),
+        "World Trade Organization",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:interpol",
+        "Interpol",
+        ("International Criminal Police Organization", "INTERPOL", "ICPO-INTERPOL"),
+        "International Criminal Police Organization",
+        based_in=("Lyon", "FR"),
+    ),
     # --- European Union and its institutions, agencies and services
     O("org:eu", "European Union", ("EU", "E.U."), "European Union", based_in=("Brussels", "BE")),
-    O("org:european-commission", "European Commission", ("EC", "Commission of the European Union",
-      "EU Commission"), "European Commission", part_of="org:eu", based_in=("Brussels", "BE")),
-    O("org:european-council", "European Council", ("EU summit",), "European Council",
-      part_of="org:eu", based_in=("Brussels", "BE")),
-    O("org:council-of-the-eu", "Council of the European Union", ("Council of the EU",
-      "Council of Ministers of the European Union", "EU Council"), "Council of the European Union",
-      part_of="org:eu", based_in=("Brussels", "BE")),
-    O("org:european-parliament", "European Parliament", ("EP", "EU Parliament"),
-      "European Parliament", part_of="org:eu", based_in=("Strasbourg", "FR")),
-    O("org:eeas", "European External Action Service", ("EEAS", "EU diplomatic service",
-      "EU's diplomatic service", "diplomatic service of the European Union", "EU foreign service"),
-      "European External Action Service", part_of="org:eu", based_in=("Brussels", "BE")),
-    O("org:cjeu", "Court of Justice of the European Union", ("CJEU", "European Court of Justice",
-      "ECJ", "EU Court of Justice"), "Court of Justice of the European Union", part_of="org:eu",
-      based_in=("Luxembourg", "LU")),
-    O("org:ecb", "European Central Bank", ("ECB",), "European Central Bank", part_of="org:eu",
-      based_in=("Frankfurt am Main", "DE")),
-    O("org:eib", "European Investment Bank", ("EIB",), "European Investment Bank",
-      part_of="org:eu", based_in=("Luxembourg", "LU")),
-    O("org:eda", "European Defence Agency", ("EDA",), "European Defence Agency", part_of="org:eu",
-      based_in=("Brussels", "BE")),
-    O("org:frontex", "Frontex", ("European Border and Coast Guard Agency", "FRONTEX"),
-      "European Border and Coast Guard Agency", part_of="org:eu", based_in=("Warsaw", "PL")),
-    O("org:europol", "Europol", ("European Union Agency for Law Enforcement Cooperation",
-      "EUROPOL"), "Europol", part_of="org:eu", based_in=("The Hague", "NL")),
-    O("org:euratom", "European Atomic Energy Community", ("Euratom", "EURATOM"),
-      "European Atomic Energy Community"),
+    O(
+        "org:european-commission",
+        "European Commission",
+        ("EC", "Commission of the European Union", "EU Commission"),
+        "European Commission",
+        part_of="org:eu",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:european-council",
+        "European Council",
+        ("EU summit",),
+        "European Council",
+        part_of="org:eu",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:council-of-the-eu",
+        "Council of the European Union",
+        ("Council of the EU", "Council of Ministers of the European Union", "EU Council"),
+        "Council of the European Union",
+        part_of="org:eu",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:european-parliament",
+        "European Parliament",
+        ("EP", "EU Parliament"),
+        "European Parliament",
+        part_of="org:eu",
+        based_in=("Strasbourg", "FR"),
+    ),
+    O(
+        "org:eeas",
+        "European External Action Service",
+        (
+            "EEAS",
+            "EU diplomatic service",
+            "EU's diplomatic service",
+            "diplomatic service of the European Union",
+            "EU foreign service",
+        ),
+        "European External Action Service",
+        part_of="org:eu",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:cjeu",
+        "Court of Justice of the European Union",
+        ("CJEU", "European Court of Justice", "ECJ", "EU Court of Justice"),
+        "Court of Justice of the European Union",
+        part_of="org:eu",
+        based_in=("Luxembourg", "LU"),
+    ),
+    O(
+        "org:ecb",
+        "European Central Bank",
+        ("ECB",),
+        "European Central Bank",
+        part_of="org:eu",
+        based_in=("Frankfurt am Main", "DE"),
+    ),
+    O(
+        "org:eib",
+        "European Investment Bank",
+        ("EIB",),
+        "European Investment Bank",
+        part_of="org:eu",
+        based_in=("Luxembourg", "LU"),
+    ),
+    O(
+        "org:eda",
+        "European Defence Agency",
+        ("EDA",),
+        "European Defence Agency",
+        part_of="org:eu",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:frontex",
+        "Frontex",
+        ("European Border and Coast Guard Agency", "FRONTEX"),
+        "European Border and Coast Guard Agency",
+        part_of="org:eu",
+        based_in=("Warsaw", "PL"),
+    ),
+    O(
+        "org:europol",
+        "Europol",
+        ("European Union Agency for Law Enforcement Cooperation", "EUROPOL"),
+        "Europol",
+        part_of="org:eu",
+        based_in=("The Hague", "NL"),
+    ),
+    O(
+        "org:euratom",
+        "European Atomic Energy Community",
+        ("Euratom", "EURATOM"),
+        "European Atomic Energy Community",
+    ),
     # --- Europe, other
-    O("org:nato", "NATO", ("North Atlantic Treaty Organization", "North Atlantic Alliance",
-      "OTAN", "Atlantic Alliance"), "North Atlantic Treaty Organisation",
-      based_in=("Brussels", "BE")),
-    O("org:osce", "Organization for Security and Co-operation in Europe", ("OSCE",),
-      "Organization for Security and Co-operation in Europe", based_in=("Vienna", "AT")),
-    O("org:council-of-europe", "Council of Europe", ("CoE",), "Council of Europe",
-      based_in=("Strasbourg", "FR")),
-    O("org:echr", "European Court of Human Rights", ("ECHR", "ECtHR", "Strasbourg court"),
-      "European Court of Human Rights", part_of="org:council-of-europe",
-      based_in=("Strasbourg", "FR")),
-    O("org:ebrd", "European Bank for Reconstruction and Development", ("EBRD",),
-      "European Bank for Reconstruction and Development", based_in=("London", "GB")),
+    O(
+        "org:nato",
+        "NATO",
+        (
+            "North Atlantic Treaty Organization",
+            "North Atlantic Alliance",
+            "OTAN",
+            "Atlantic Alliance",
+        ),
+        "North Atlantic Treaty Organisation",
+        based_in=("Brussels", "BE"),
+    ),
+    O(
+        "org:osce",
+        "Organization for Security and Co-operation in Europe",
+        ("OSCE",),
+        "Organization for Security and Co-operation in Europe",
+        based_in=("Vienna", "AT"),
+    ),
+    O(
+        "org:council-of-europe",
+        "Council of Europe",
+        ("CoE",),
+        "Council of Europe",
+        based_in=("Strasbourg", "FR"),
+    ),
+    O(
+        "org:echr",
+        "European Court of Human Rights",
+        ("ECHR", "ECtHR", "Strasbourg court"),
+        "European Court of Human Rights",
+        part_of="org:council-of-europe",
+        based_in=("Strasbourg", "FR"),
+    ),
+    O(
+        "org:ebrd",
+        "European Bank for Reconstruction and Development",
+        ("EBRD",),
+        "European Bank for Reconstruction and Development",
+        based_in=("London", "GB"),
+    ),
     O("org:efta", "European Free Trade Association", ("EFTA",), "European Free Trade Association"),
-    O("org:esa", "European Space Agency", ("ESA",), "European Space Agency",
-      based_in=("Paris", "FR")),
-    O("org:cern", "CERN", ("European Organization for Nuclear Research",),
-      "European Organization for Nuclear Research", based_in=("Geneva", "CH")),
-    O("org:oecd", "Organisation for Economic Co-operation and Development", ("OECD",),
-      "Organisation for Economic Co-operation and Development", based_in=("Paris", "FR")),
+    O(
+        "org:esa",
+        "European Space Agency",
+        ("ESA",),
+        "European Space Agency",
+        based_in=("Paris", "FR"),
+    ),
+    O(
+        "org:cern",
+        "CERN",
+        ("European Organization for Nuclear Research",),
+        "European Organization for Nuclear Research",
+        based_in=("Geneva", "CH"),
+    ),
+    O(
+        "org:oecd",
+        "Organisation for Economic Co-operation and Development",
+        ("OECD",),
+        "Organisation for Economic Co-operation and Development",
+        based_in=("Paris", "FR"),
+    ),
     O("org:benelux", "Benelux", ("Benelux Union",), "Benelux", based_in=("Brussels", "BE")),
     O("org:nordic-council", "Nordic Council", (), "Nordic Council"),
-    O("org:iea", "International Energy Agency", ("IEA",), "International Energy Agency",
-      part_of="org:oecd", based_in=("Paris", "FR")),
-    O("org:fatf", "Financial Action Task Force", ("FATF",), "Financial Action Task Force",
-      based_in=("Paris", "FR")),
+    O(
+        "org:iea",
+        "International Energy Agency",
+        ("IEA",),
+        "International Energy Agency",
+        part_of="org:oecd",
+        based_in=("Paris", "FR"),
+    ),
+    O(
+        "org:fatf",
+        "Financial Action Task Force",
+        ("FATF",),
+        "Financial Action Task Force",
+        based_in=("Paris", "FR"),
+    ),
     O("org:warsaw-pact", "Warsaw Pact", ("Warsaw Treaty Organization",)),
     # --- post-Soviet space
-    O("org:csto", "Collective Security Treaty Organization", ("CSTO", "ODKB"),
-      "Collective Security Treaty Organization", based_in=("Moscow", "RU")),
-    O("org:cis", "Commonwealth of Independent States", ("CIS",),
-      "Commonwealth of Independent States", based_in=("Minsk", "BY")),
-    O("org:eaeu", "Eurasian Economic Union", ("EAEU", "EEU", "Eurasian Union"),
-      based_in=("Moscow", "RU")),
-    O("org:sco", "Shanghai Cooperation Organisation", ("SCO",),
-      "Shanghai Cooperation Organisation", based_in=("Beijing", "CN")),
+    O(
+        "org:csto",
+        "Collective Security Treaty Organization",
+        ("CSTO", "ODKB"),
+        "Collective Security Treaty Organization",
+        based_in=("Moscow", "RU"),
+    ),
+    O(
+        "org:cis",
+        "Commonwealth of Independent States",
+        ("CIS",),
+        "Commonwealth of Independent States",
+        based_in=("Minsk", "BY"),
+    ),
+    O(
+        "org:eaeu",
+        "Eurasian Economic Union",
+        ("EAEU", "EEU", "Eurasian Union"),
+        based_in=("Moscow", "RU"),
+    ),
+    O(
+        "org:sco",
+        "Shanghai Cooperation Organisation",
+        ("SCO",),
+        "Shanghai Cooperation Organisation",
+        based_in=("Beijing", "CN"),
+    ),
     O("org:union-state", "Union State of Russia and Belarus", ("Union State",), "Union State"),
-    O("org:guam", "GUAM Organization for Democracy and Economic Development", ("GUAM",),
-      "GUAM Organization for Democracy and Economic Development", based_in=("Kyiv", "UA")),
-    O("org:ots", "Organization of Turkic States", ("OTS", "Turkic Council"),
-      "Organization of Turkic States", based_in=("Istanbul", "TR")),
+    O(
+        "org:guam",
+        "GUAM Organization for Democracy and Economic Development",
+        ("GUAM",),
+        "GUAM Organization for Democracy and Economic Development",
+        based_in=("Kyiv", "UA"),
+    ),
+    O(
+        "org:ots",
+        "Organization of Turkic States",
+        ("OTS", "Turkic Council"),
+        "Organization of Turkic States",
+        based_in=("Istanbul", "TR"),
+    ),
     # --- Africa
     O("org:au", "African Union", ("AU",), "African Union", based_in=("Addis Ababa", "ET")),
-    O("org:ecowas", "Economic Community of West African States", ("ECOWAS", "CEDEAO"),
-      "Economic Community of West African States", based_in=("Abuja", "NG")),
-    O("org:eccas", "Economic Community of Central African States", ("ECCAS", "CEEAC"),
-      "Economic Community of Central African States"),
-    O("org:sadc", "Southern African Development Community", ("SADC",),
-      "Southern African Development Community", based_in=("Gaborone", "BW")),
-    O("org:eac", "East African Community", ("EAC",), "East African Community",
-      based_in=("Arusha", "TZ")),
-    O("org:igad", "Intergovernmental Authority on Development", ("IGAD",),
-      "Intergovernmental Authority on Development", based_in=("Djibouti", "DJ")),
-    O("org:comesa", "Common Market for Eastern and Southern Africa", ("COMESA",),
-      "Common Market for Eastern and Southern Africa", based_in=("Lusaka", "ZM")),
+    O(
+        "org:ecowas",
+        "Economic Community of West African States",
+        ("ECOWAS", "CEDEAO"),
+        "Economic Community of West African States",
+        based_in=("Abuja", "NG"),
+    ),
+    O(
+        "org:eccas",
+        "Economic Community of Central African States",
+        ("ECCAS", "CEEAC"),
+        "Economic Community of Central African States",
+    ),
+    O(
+        "org:sadc",
+        "Southern African Development Community",
+        ("SADC",),
+        "Southern African Development Community",
+        based_in=("Gaborone", "BW"),
+    ),
+    O(
+        "org:eac",
+        "East African Community",
+        ("EAC",),
+        "East African Community",
+        based_in=("Arusha", "TZ"),
+    ),
+    O(
+        "org:igad",
+        "Intergovernmental Authority on Development",
+        ("IGAD",),
+        "Intergovernmental Authority on Development",
+        based_in=("Djibouti", "DJ"),
+    ),
+    O(
+        "org:comesa",
+        "Common Market for Eastern and Southern Africa",
+        ("COMESA",),
+        "Common Market for Eastern and Southern Africa",
+        based_in=("Lusaka", "ZM"),
+    ),
     O("org:g5-sahel", "G5 Sahel", ("G5 Sahel group", "Group of Five for the Sahel")),
     O("org:afdb", "African Development Bank", ("AfDB",), "African Development Bank"),
-    O("org:arab-maghreb-union", "Arab Maghreb Union", ("AMU",), "Arab Maghreb Union",
-      based_in=("Rabat", "MA")),
+    O(
+        "org:arab-maghreb-union",
+        "Arab Maghreb Union",
+        ("AMU",),
+        "Arab Maghreb Union",
+        based_in=("Rabat", "MA"),
+    ),
     # --- Middle East and Islamic world
-    O("org:arab-league", "Arab League", ("League of Arab States",), "Arab League",
-      based_in=("Cairo", "EG")),
-    O("org:gcc", "Gulf Cooperation Council", ("GCC",
-      "Cooperation Council for the Arab States of the Gulf"),
-      "Cooperation Council for the Arab States of the Gulf", based_in=("Riyadh", "SA")),
-    O("org:oic", "Organisation of Islamic Cooperation", ("OIC",),
-      "Organisation of Islamic Cooperation", based_in=("Jeddah", "SA")),
-    O("org:opec", "OPEC", ("Organization of the Petroleum Exporting Countries",),
-      "Organization of the Petroleum Exporting Countries", based_in=("Vienna", "AT")),
-    O("org:oapec", "Organization of Arab Petroleum Exporting Countries", ("OAPEC",),
-      "Organization of Arab Petroleum Exporting Countries", based_in=("Kuwait City", "KW")),
-    O("org:isdb", "Islamic Development Bank", ("IsDB",), "Islamic Development Bank",
-      based_in=("Jeddah", "SA")),
+    O(
+        "org:arab-league",
+        "Arab League",
+        ("League of Arab States",),
+        "Arab League",
+        based_in=("Cairo", "EG"),
+    ),
+    O(
+        "org:gcc",
+        "Gulf Cooperation Council",
+        ("GCC", "Cooperation Council for the Arab States of the Gulf"),
+        "Cooperation Council for the Arab States of the Gulf",
+        based_in=("Riyadh", "SA"),
+    ),
+    O(
+        "org:oic",
+        "Organisation of Islamic Cooperation",
+        ("OIC",),
+        "Organisation of Islamic Cooperation",
+        based_in=("Jeddah", "SA"),
+    ),
+    O(
+        "org:opec",
+        "OPEC",
+        ("Organization of the Petroleum Exporting Countries",),
+        "Organization of the Petroleum Exporting Countries",
+        based_in=("Vienna", "AT"),
+    ),
+    O(
+        "org:oapec",
+        "Organization of Arab Petroleum Exporting Countries",
+        ("OAPEC",),
+        "Organization of Arab Petroleum Exporting Countries",
+        based_in=("Kuwait City", "KW"),
+    ),
+    O(
+        "org:isdb",
+        "Islamic Development Bank",
+        ("IsDB",),
+        "Islamic Development Bank",
+        based_in=("Jeddah", "SA"),
+    ),
     # --- Asia-Pacific
-    O("org:asean", "ASEAN", ("Association of Southeast Asian Nations",),
-      "Association of Southeast Asian Nations", based_in=("Jakarta", "ID")),
-    O("org:saarc", "South Asian Association for Regional Cooperation", ("SAARC",),
-      "South Asian Association for Regional Cooperation", based_in=("Kathmandu", "NP")),
-    O("org:adb", "Asian Development Bank", ("ADB",), "Asian Development Bank",
-      based_in=("Manila", "PH")),
-    O("org:aiib", "Asian Infrastructure Investment Bank", ("AIIB",),
-      "Asian Infrastructure Investment Bank", based_in=("Beijing", "CN")),
+    O(
+        "org:asean",
+        "ASEAN",
+        ("Association of Southeast Asian Nations",),
+        "Association of Southeast Asian Nations",
+        based_in=("Jakarta", "ID"),
+    ),
+    O(
+        "org:saarc",
+        "South Asian Association for Regional Cooperation",
+        ("SAARC",),
+        "South Asian Association for Regional Cooperation",
+        based_in=("Kathmandu", "NP"),
+    ),
+    O(
+        "org:adb",
+        "Asian Development Bank",
+        ("ADB",),
+        "Asian Development Bank",
+        based_in=("Manila", "PH"),
+    ),
+    O(
+        "org:aiib",
+        "Asian Infrastructure Investment Bank",
+        ("AIIB",),
+        "Asian Infrastructure Investment Bank",
+        based_in=("Beijing", "CN"),
+    ),
     O("org:pif", "Pacific Islands Forum", ("PIF",), "Pacific Islands Forum"),
     # --- Americas
-    O("org:oas", "Organization of American States", ("OAS",), "Organization of American States:",
-      based_in=("Washington", "US")),
+    O(
+        "org:oas",
+        "Organization of American States",
+        ("OAS",),
+        "Organization of American States:",
+        based_in=("Washington", "US"),
+    ),
     O("org:mercosur", "Mercosur", ("Mercosul", "MERCOSUR", "Southern Common Market"), "Mercosur"),
     O("org:caricom", "Caribbean Community", ("CARICOM",), "Caribbean Community"),
-    O("org:unasur", "Union of South American Nations", ("UNASUR",),
-      "Union of South American Nations"),
+    O(
+        "org:unasur",
+        "Union of South American Nations",
+        ("UNASUR",),
+        "Union of South American Nations",
+    ),
     # --- global groupings without a treaty seat
     O("org:g7", "G7", ("Group of Seven",)),
     O("org:g20", "G20", ("Group of Twenty",)),
     O("org:brics", "BRICS", ()),
-    O("org:ndb", "New Development Bank", ("BRICS bank",), "New Development Bank",
-      based_in=("Shanghai", "CN")),
+    O(
+        "org:ndb",
+        "New Development Bank",
+        ("BRICS bank",),
+        "New Development Bank",
+        based_in=("Shanghai", "CN"),
+    ),
     O("org:commonwealth", "Commonwealth of Nations", ("the Commonwealth",)),
-    O("org:union-for-the-mediterranean", "Union for the Mediterranean", ("UfM",),
-      "Union for the Mediterranean", based_in=("Barcelona", "ES")),
+    O(
+        "org:union-for-the-mediterranean",
+        "Union for the Mediterranean",
+        ("UfM",),
+        "Union for the Mediterranean",
+        based_in=("Barcelona", "ES"),
+    ),
     # --- standing forces and operations (cls MilitaryForce); no QIDs (no sourced table)
     O("mil:kfor", "Kosovo Force", ("KFOR",), cls=MF, part_of="org:nato"),
     O("mil:isaf", "International Security Assistance Force", ("ISAF",), cls=MF, part_of="org:nato"),
-    O("mil:resolute-support", "Resolute Support Mission", ("Resolute Support",), cls=MF,
-      part_of="org:nato"),
+    O(
+        "mil:resolute-support",
+        "Resolute Support Mission",
+        ("Resolute Support",),
+        cls=MF,
+        part_of="org:nato",
+    ),
     O("mil:nrf", "NATO Response Force", ("NRF",), cls=MF, part_of="org:nato"),
-    O("mil:eufor-althea", "EUFOR Althea", ("EUFOR", "European Union Force",
-      "Operation Althea"), cls=MF, part_of="org:eu"),
-    O("mil:atalanta", "Operation Atalanta", ("EUNAVFOR Atalanta", "EU NAVFOR Atalanta",
-      "EU NAVFOR Somalia"), cls=MF, part_of="org:eu"),
-    O("mil:eutm-mali", "European Union Training Mission in Mali", ("EUTM Mali",), cls=MF,
-      part_of="org:eu"),
-    O("mil:minusma", "MINUSMA", ("United Nations Multidimensional Integrated Stabilization Mission "
-      "in Mali", "UN mission in Mali"), cls=MF, part_of="org:un"),
-    O("mil:unifil", "UNIFIL", ("United Nations Interim Force in Lebanon",), cls=MF,
-      part_of="org:un"),
-    O("mil:monusco", "MONUSCO", ("United Nations Organization Stabilization Mission in the "
-      "Democratic Republic of the Congo",), cls=MF, part_of="org:un"),
-    O("mil:unmiss", "UNMISS", ("United Nations Mission in South Sudan",), cls=MF,
-      part_of="org:un"),
-    O("mil:minusca", "MINUSCA", ("United Nations Multidimensional Integrated Stabilization Mission "
-      "in the Central African Republic",), cls=MF, part_of="org:un"),
-    O("mil:unficyp", "UNFICYP", ("United Nations Peacekeeping Force in Cyprus",), cls=MF,
-      part_of="org:un"),
-    O("mil:undof", "UNDOF", ("United Nations Disengagement Observer Force",), cls=MF,
-      part_of="org:un"),
-    O("mil:unamid", "UNAMID", ("African Union-United Nations Hybrid Operation in Darfur",), cls=MF,
-      part_of="org:un"),
+    O(
+        "mil:eufor-althea",
+        "EUFOR Althea",
+        ("EUFOR", "European Union Force", "Operation Althea"),
+        cls=MF,
+        part_of="org:eu",
+    ),
+    O(
+        "mil:atalanta",
+        "Operation Atalanta",
+        ("EUNAVFOR Atalanta", "EU NAVFOR Atalanta", "EU NAVFOR Somalia"),
+        cls=MF,
+        part_of="org:eu",
+    ),
+    O(
+        "mil:eutm-mali",
+        "European Union Training Mission in Mali",
+        ("EUTM Mali",),
+        cls=MF,
+        part_of="org:eu",
+    ),
+    O(
+        "mil:minusma",
+        "MINUSMA",
+        (
+            "United Nations Multidimensional Integrated Stabilization Mission in Mali",
+            "UN mission in Mali",
+        ),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O(
+        "mil:unifil",
+        "UNIFIL",
+        ("United Nations Interim Force in Lebanon",),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O(
+        "mil:monusco",
+        "MONUSCO",
+        (
+            "United Nations Organization Stabilization Mission in the "
+            "Democratic Republic of the Congo",
+        ),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O("mil:unmiss", "UNMISS", ("United Nations Mission in South Sudan",), cls=MF, part_of="org:un"),
+    O(
+        "mil:minusca",
+        "MINUSCA",
+        (
+            "United Nations Multidimensional Integrated Stabilization Mission "
+            "in the Central African Republic",
+        ),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O(
+        "mil:unficyp",
+        "UNFICYP",
+        ("United Nations Peacekeeping Force in Cyprus",),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O(
+        "mil:undof",
+        "UNDOF",
+        ("United Nations Disengagement Observer Force",),
+        cls=MF,
+        part_of="org:un",
+    ),
+    O(
+        "mil:unamid",
+        "UNAMID",
+        ("African Union-United Nations Hybrid Operation in Darfur",),
+        cls=MF,
+        part_of="org:un",
+    ),
     O("mil:amisom", "AMISOM", ("African Union Mission in Somalia",), cls=MF, part_of="org:au"),
-    O("mil:atmis", "ATMIS", ("African Union Transition Mission in Somalia",), cls=MF,
-      part_of="org:au"),
+    O(
+        "mil:atmis",
+        "ATMIS",
+        ("African Union Transition Mission in Somalia",),
+        cls=MF,
+        part_of="org:au",
+    ),
     O("mil:barkhane", "Operation Barkhane", ("Barkhane",), cls=MF, part_of="country:france"),
     O("mil:serval", "Operation Serval", (), cls=MF, part_of="country:france"),
     O("mil:takuba", "Task Force Takuba", ("Takuba",), cls=MF),
-    O("mil:g5-sahel-joint-force", "G5 Sahel Joint Force", ("FC-G5S",), cls=MF,
-      part_of="org:g5-sahel"),
+    O(
+        "mil:g5-sahel-joint-force",
+        "G5 Sahel Joint Force",
+        ("FC-G5S",),
+        cls=MF,
+        part_of="org:g5-sahel",
+    ),
     O("mil:mnjtf", "Multinational Joint Task Force", ("MNJTF",), cls=MF),
-    O("mil:csto-crrf", "Collective Rapid Reaction Forces", ("CRRF",
-      "CSTO Collective Rapid Reaction Forces", "Collective Rapid Reaction Force"), cls=MF,
-      part_of="org:csto"),
+    O(
+        "mil:csto-crrf",
+        "Collective Rapid Reaction Forces",
+        ("CRRF", "CSTO Collective Rapid Reaction Forces", "Collective Rapid Reaction Force"),
+        cls=MF,
+        part_of="org:csto",
+    ),
 )
 
 # --------------------------------------------------------------------------------------------
@@ -564,8 +1144,13 @@ def dedupe(items: Iterable[str]) -> list[str]:
 
 def spelling_variants(name: str) -> list[str]:
     """British/American spelling variants of an organisation name."""
-    pairs = (("Organization", "Organisation"), ("Co-operation", "Cooperation"),
-             ("Defence", "Defense"), ("Programme", "Program"), ("Labour", "Labor"))
+    pairs = (
+        ("Organization", "Organisation"),
+        ("Co-operation", "Cooperation"),
+        ("Defence", "Defense"),
+        ("Programme", "Program"),
+        ("Labour", "Labor"),
+    )
     out = [name]
     for a, b in pairs:
         for variant in list(out):
@@ -577,7 +1162,7 @@ def spelling_variants(name: str) -> list[str]:
 
 
 def dotted(acronym: str) -> str | None:
-    """"US" -> "U.S.": dotted form of an all-caps acronym of 2-3 letters."""
+    """ "US" -> "U.S.": dotted form of an all-caps acronym of 2-3 letters."""
     if re.fullmatch(r"[A-Z]{2,3}", acronym):
         return ".".join(acronym) + "."
     return None
@@ -588,8 +1173,9 @@ def restore_case(form: str, known: dict[str, str]) -> str:
     if fold(form) in known:
         return known[fold(form)]
     words = re.split(r"([ \-])", form)
-    return "".join(w if w in (" ", "-") else "U.S." if w == "u.s." else (w[:1].upper() + w[1:])
-                   for w in words)
+    return "".join(
+        w if w in (" ", "-") else "U.S." if w == "u.s." else (w[:1].upper() + w[1:]) for w in words
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -664,38 +1250,73 @@ def split_forms(value: str) -> list[str]:
 
 def load_countries(shared: Path) -> list[CountryRow]:
     """Read the shared country tables into CountryRow objects (names and raw demonym forms)."""
-    derived = list(csv.DictReader(open(shared / "derived_countries_qid_demonyms.csv",
-                                       encoding="utf-8")))
-    codes = {r["ISO3166-1-Alpha-2"]: r for r in csv.DictReader(
-        open(shared / "datasets-country-codes.csv", encoding="utf-8"))}
-    mledoze = {c["cca2"]: c for c in json.load(open(shared / "mledoze-countries.json",
-                                                    encoding="utf-8"))}
-    cross = {r["iso2"]: r for r in csv.DictReader(open(shared / "derived_qid_crosscheck.csv",
-                                                       encoding="utf-8"))}
+    derived = list(
+        csv.DictReader(open(shared / "derived_countries_qid_demonyms.csv", encoding="utf-8"))
+    )
+    codes = {
+        r["ISO3166-1-Alpha-2"]: r
+        for r in csv.DictReader(open(shared / "datasets-country-codes.csv", encoding="utf-8"))
+    }
+    mledoze = {
+        c["cca2"]: c for c in json.load(open(shared / "mledoze-countries.json", encoding="utf-8"))
+    }
+    cross = {
+        r["iso2"]: r
+        for r in csv.DictReader(open(shared / "derived_qid_crosscheck.csv", encoding="utf-8"))
+    }
     rows: list[CountryRow] = []
     for r in derived:
         iso2 = r["iso2"]
-        rows.append(_country_row(iso2, r["iso3"], r["qid"], r["geonames_id"],
-                                 r["is_independent"] == "Yes", r["name"], mledoze.get(iso2),
-                                 codes.get(iso2, {})))
+        rows.append(
+            _country_row(
+                iso2,
+                r["iso3"],
+                r["qid"],
+                r["geonames_id"],
+                r["is_independent"] == "Yes",
+                r["name"],
+                mledoze.get(iso2),
+                codes.get(iso2, {}),
+            )
+        )
         row = rows[-1]
-        for col in ("demonym_mledoze_eng_m", "demonym_mledoze_eng_f", "nationality_dr5hn",
-                    "nationality_countries_gem"):
+        for col in (
+            "demonym_mledoze_eng_m",
+            "demonym_mledoze_eng_f",
+            "nationality_dr5hn",
+            "nationality_countries_gem",
+        ):
             row.source_forms += split_forms(r[col])
         for col in ("adjectivals_wikipedia_via_cartogrify", "demonyms_wikipedia_via_cartogrify"):
             row.cartogrify_forms += [f for f in r[col].split("|") if f.strip()]
     # Kosovo: user-assigned code XK, absent from the ISO table; QID = majority in the crosscheck.
     if "XK" in mledoze and "XK" in cross and "XK" not in {r.iso2 for r in rows}:
         m = mledoze["XK"]
-        row = _country_row("XK", m.get("cca3", ""), cross["XK"]["qid_majority"], "",
-                           bool(m.get("independent")), "", m, {})
+        row = _country_row(
+            "XK",
+            m.get("cca3", ""),
+            cross["XK"]["qid_majority"],
+            "",
+            bool(m.get("independent")),
+            "",
+            m,
+            {},
+        )
         row.source_forms += [m["demonyms"]["eng"]["m"], m["demonyms"]["eng"]["f"]]
         rows.append(row)
     return rows
 
 
-def _country_row(iso2: str, iso3: str, qid: str, geonames_id: str, independent: bool,
-                 cldr_name: str, m: dict | None, codes: dict[str, str]) -> CountryRow:
+def _country_row(
+    iso2: str,
+    iso3: str,
+    qid: str,
+    geonames_id: str,
+    independent: bool,
+    cldr_name: str,
+    m: dict | None,
+    codes: dict[str, str],
+) -> CountryRow:
     """Assemble the label and names of one country from the three name sources."""
     common = m["name"]["common"] if m else cldr_name
     label = LABEL_OVERRIDES.get(iso2, common)
@@ -703,8 +1324,11 @@ def _country_row(iso2: str, iso3: str, qid: str, geonames_id: str, independent: 
     if m:
         raw.append(m["name"]["official"])
         raw += [s for s in m.get("altSpellings", []) if s != iso2]
-    raw += [codes.get("official_name_en", ""), codes.get("UNTERM English Short", ""),
-            codes.get("UNTERM English Formal", "")]
+    raw += [
+        codes.get("official_name_en", ""),
+        codes.get("UNTERM English Short", ""),
+        codes.get("UNTERM English Formal", ""),
+    ]
     raw.append(cldr_name)  # CLDR display name: keeps "US", "UK" ("Congo - Kinshasa" is dropped)
     raw += list(NAME_SUPPLEMENT.get(iso2, ()))
     names = []
@@ -732,8 +1356,9 @@ def assign_demonyms(rows: list[CountryRow]) -> dict[str, list[str]]:
     for r in rows:
         forms = list(r.source_forms)
         drop = CARTOGRIFY_DROP.get(r.iso2, set())
-        forms += [restore_case(f.strip(), known_case) for f in r.cartogrify_forms
-                  if f.strip() not in drop]
+        forms += [
+            restore_case(f.strip(), known_case) for f in r.cartogrify_forms if f.strip() not in drop
+        ]
         forms += list(DEMONYM_SUPPLEMENT.get(r.iso2, ()))
         if r.iso2 in NO_DEMONYMS:
             forms = []
@@ -774,15 +1399,34 @@ def build_countries(shared: Path) -> list[dict[str, str]]:
     out = []
     for r in rows:
         forms = sorted(demonyms.get(r.iso2, []), key=lambda s: (s.casefold(), s))
-        out.append({"key": "country:" + slug(r.label), "iso2": r.iso2, "iso3": r.iso3,
-                    "qid": r.qid, "geonames_id": r.geonames_id, "label": r.label,
-                    "names": "|".join(r.names), "demonyms": "|".join(forms),
-                    "independent": "Yes" if r.independent else "No"})
+        out.append(
+            {
+                "key": "country:" + slug(r.label),
+                "iso2": r.iso2,
+                "iso3": r.iso3,
+                "qid": r.qid,
+                "geonames_id": r.geonames_id,
+                "label": r.label,
+                "names": "|".join(r.names),
+                "demonyms": "|".join(forms),
+                "independent": "Yes" if r.independent else "No",
+            }
+        )
     for h in HISTORICAL:
         names = dedupe([h.label, *h.names])
-        out.append({"key": "country:" + slug(h.label), "iso2": "", "iso3": "", "qid": h.qid,
-                    "geonames_id": "", "label": h.label, "names": "|".join(names),
-                    "demonyms": "|".join(h.demonyms), "independent": "No"})
+        out.append(
+            {
+                "key": "country:" + slug(h.label),
+                "iso2": "",
+                "iso3": "",
+                "qid": h.qid,
+                "geonames_id": "",
+                "label": h.label,
+                "names": "|".join(names),
+                "demonyms": "|".join(h.demonyms),
+                "independent": "No",
+            }
+        )
     keys = [r["key"] for r in out]
     if len(keys) != len(set(keys)):
         raise SystemExit("duplicate country keys")
@@ -800,9 +1444,15 @@ def good_alternate(name: str) -> bool:
     """Keep Latin-script alternate names that look like English exonyms/transliterations."""
     name = name.replace("’", "'")
     letters = [c for c in name if c.isalpha()]
-    return (len(letters) >= 3 and name[:1].isupper() and not name.isupper()
-            and not any(c.isdigit() for c in name) and is_latin(name)
-            and NAME_OK.match(name) is not None and "  " not in name)
+    return (
+        len(letters) >= 3
+        and name[:1].isupper()
+        and not name.isupper()
+        and not any(c.isdigit() for c in name)
+        and is_latin(name)
+        and NAME_OK.match(name) is not None
+        and "  " not in name
+    )
 
 
 def capitals(shared: Path) -> dict[str, set[str]]:
@@ -837,17 +1487,26 @@ def build_cities(shared: Path) -> list[dict[str, str]]:
         for cap in names:
             found = by_country_name.get((iso, fold(cap)), [])
             if found:
-                capital_ids.add(max(found, key=lambda c: (c["population"], -c["geonameid"]))
-                                ["geonameid"])
+                capital_ids.add(
+                    max(found, key=lambda c: (c["population"], -c["geonameid"]))["geonameid"]
+                )
     rows = []
     for c in sorted(cities, key=lambda c: c["geonameid"]):
-        names = dedupe([c["name"], *sorted(a for a in c.get("alternatenames", [])
-                                           if good_alternate(a))])
-        rows.append({"key": f"gn:{c['geonameid']}", "geonames_id": str(c["geonameid"]),
-                     "label": c["name"], "country_iso2": c["countrycode"],
-                     "admin1": c.get("admin1code", "") or "", "population": str(c["population"]),
-                     "names": "|".join(names),
-                     "capital": "Yes" if c["geonameid"] in capital_ids else "No"})
+        names = dedupe(
+            [c["name"], *sorted(a for a in c.get("alternatenames", []) if good_alternate(a))]
+        )
+        rows.append(
+            {
+                "key": f"gn:{c['geonameid']}",
+                "geonames_id": str(c["geonameid"]),
+                "label": c["name"],
+                "country_iso2": c["countrycode"],
+                "admin1": c.get("admin1code", "") or "",
+                "population": str(c["population"]),
+                "names": "|".join(names),
+                "capital": "Yes" if c["geonameid"] in capital_ids else "No",
+            }
+        )
     return rows
 
 
@@ -881,8 +1540,17 @@ def build_orgs(cities: list[dict[str, str]], country_keys: set[str]) -> list[dic
             dot = dotted(n)
             if dot and n.isupper() and n not in {"UNO", "EEU"}:
                 names.append(dot)
-        rows.append({"key": o.key, "label": o.label, "names": "|".join(dedupe(names)),
-                     "cls": o.cls, "qid": qid, "based_in": based_in, "part_of": o.part_of})
+        rows.append(
+            {
+                "key": o.key,
+                "label": o.label,
+                "names": "|".join(dedupe(names)),
+                "cls": o.cls,
+                "qid": qid,
+                "based_in": based_in,
+                "part_of": o.part_of,
+            }
+        )
     if len(keys) != len(ORGS):
         raise SystemExit("duplicate organisation keys")
     return sorted(rows, key=lambda r: r["key"])
@@ -909,8 +1577,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         write_atomic(args.out / "cities.tsv", data)
         (args.out / "cities.tsv.gz").unlink(missing_ok=True)
-    print(f"countries: {len(countries)}, organisations: {len(orgs)}, cities: {len(cities)} "
-          f"({len(data)} bytes uncompressed)", file=sys.stderr)
+    print(
+        f"countries: {len(countries)}, organisations: {len(orgs)}, cities: {len(cities)} "
+        f"({len(data)} bytes uncompressed)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -21,7 +21,9 @@ BBC = SHARED / "corpora" / "bbc"
 
 def _load(name: str) -> ModuleType:
     """Import ``benchmarks/NAME.py`` (the folder is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "benchmarks" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        f"bench_{name}", ROOT / "benchmarks" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
@@ -40,7 +42,20 @@ def throughput() -> ModuleType:
 
 # --- pure helpers (no model, no ../shared) -------------------------------------------------------
 
-TOKENS = ("Mr.", "John", "Smith", "works", "for", "Acme", "Corp.", "in", "Paris", ",", "France", ".")
+TOKENS = (
+    "Mr.",
+    "John",
+    "Smith",
+    "works",
+    "for",
+    "Acme",
+    "Corp.",
+    "in",
+    "Paris",
+    ",",
+    "France",
+    ".",
+)
 
 
 def _mention(text: str, cls: str, key: str, *, is_name: bool = True) -> Mention:

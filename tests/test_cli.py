@@ -41,11 +41,13 @@ def test_bad_file_does_not_abort_build(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "good.txt").write_text(
-        "date 2021-06-01 Talks\n\nThe European Union said on Monday it would send observers to Georgia.",
+        "date 2021-06-01 Talks\n\nThe European Union said on Monday it would send observers.",
         encoding="utf-8",
     )
     (src / "bad.txt").write_bytes(b"\x00\x00\x00binary")
-    (src / "feed.jsonl").write_text('{"id": "j1", "text": "NATO ministers met in Brussels."}\n{oops\n')
+    (src / "feed.jsonl").write_text(
+        '{"id": "j1", "text": "NATO ministers met in Brussels."}\n{oops\n'
+    )
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", str(src), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
@@ -53,8 +55,9 @@ def test_bad_file_does_not_abort_build(tmp_path):
     assert report["documents"] == 2
     assert any("bad.txt" in w for w in report["warnings"])
     assert any("feed.jsonl:2" in w for w in report["warnings"])
-    query = runner.invoke(app, ["query", str(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                                "--format", "json"])
+    query = runner.invoke(
+        app, ["query", str(out), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json"]
+    )
     assert query.exit_code == 0 and '"n"' in query.output
     bad = runner.invoke(app, ["query", str(out), "SELECT WHERE {"])
     assert bad.exit_code == 2
@@ -63,7 +66,10 @@ def test_bad_file_does_not_abort_build(tmp_path):
 @pytest.mark.model
 def test_patterns_file_extends_extraction(tmp_path):
     src = tmp_path / "a.txt"
-    src.write_text("Hundreds of mourners held a vigil outside parliament in Tbilisi on Sunday.", encoding="utf-8")
+    src.write_text(
+        "Hundreds of mourners held a vigil outside parliament in Tbilisi on Sunday.",
+        encoding="utf-8",
+    )
     patterns = tmp_path / "p.json"
     patterns.write_text(json.dumps({"events": {"nouns": {"vigil": "Protest"}}}), encoding="utf-8")
     plain = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "o1"), "-q"])
@@ -80,6 +86,8 @@ def test_bad_patterns_file_is_a_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text("Text.", encoding="utf-8")
     bad = tmp_path / "p.json"
     bad.write_text("[1, 2]", encoding="utf-8")
-    result = runner.invoke(app, ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"),
-                                 "--patterns", str(bad)])
+    result = runner.invoke(
+        app,
+        ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--patterns", str(bad)],
+    )
     assert result.exit_code == 1 and "patterns file" in result.output

@@ -91,8 +91,15 @@ def test_duplicate_ids_are_renamed_with_warning(tmp_path):
 
 def test_jsonl_records_and_bad_lines(tmp_path):
     lines = [
-        json.dumps({"id": "r1", "text": "Troops crossed the border.", "date": "1987-02-26",
-                    "title": "Border", "url": "http://example.org/1"}),
+        json.dumps(
+            {
+                "id": "r1",
+                "text": "Troops crossed the border.",
+                "date": "1987-02-26",
+                "title": "Border",
+                "url": "http://example.org/1",
+            }
+        ),
         "{not json",
         json.dumps({"id": "r3", "text": ""}),
         json.dumps({"id": "r4", "text": "Talks resumed.", "date": "1987-03-01T10:00:00"}),

@@ -29,18 +29,26 @@ def extract():
 POSITIVE = [
     (
         "Soldiers from Senegal, Ghana and Nigeria are part of the ECOWAS force in Gambia.",
-        [("Senegal", "contributesTo", "ECOWAS force"), ("Ghana", "contributesTo", "ECOWAS force"),
-         ("Nigeria", "contributesTo", "ECOWAS force"),
-         ("ECOWAS force", "partOf", "Economic Community of West African States")],
+        [
+            ("Senegal", "contributesTo", "ECOWAS force"),
+            ("Ghana", "contributesTo", "ECOWAS force"),
+            ("Nigeria", "contributesTo", "ECOWAS force"),
+            ("ECOWAS force", "partOf", "Economic Community of West African States"),
+        ],
     ),
     (
         "The African Union said peacekeeping troops from the AU had been deployed to Somalia.",
-        [("AU peacekeeping force", "deployedTo", "Somalia"),
-         ("AU peacekeeping force", "partOf", "African Union")],
+        [
+            ("AU peacekeeping force", "deployedTo", "Somalia"),
+            ("AU peacekeeping force", "partOf", "African Union"),
+        ],
     ),
     (
         "Nigerian and Ghanaian troops joined the ECOWAS mission.",
-        [("Nigeria", "contributesTo", "ECOWAS mission"), ("Ghana", "contributesTo", "ECOWAS mission")],
+        [
+            ("Nigeria", "contributesTo", "ECOWAS mission"),
+            ("Ghana", "contributesTo", "ECOWAS mission"),
+        ],
     ),
     (
         "French President Emmanuel Macron met German Chancellor Olaf Scholz in Berlin.",
@@ -71,6 +79,31 @@ POSITIVE = [
         [("Lyon", "locatedIn", "France")],
     ),
     (
+        "Ramaphosa took over as chairman of the African Union in February.",
+        [("Ramaphosa", "leaderOf", "African Union")],
+    ),
+    (
+        "NATO said it was ready. Estonia and Latvia, alliance members that border Russia, "
+        "asked for more troops.",
+        [("Estonia", "memberOf", "NATO"), ("Latvia", "memberOf", "NATO")],
+    ),
+    (
+        "Troops from Serbia and Hungary are taking part in the Sabre-2022 exercises in Romania.",
+        [("Serbia", "contributesTo", "Sabre-2022"), ("Hungary", "contributesTo", "Sabre-2022")],
+    ),
+    (
+        "Iraq deployed troops on Monday. The Republican Guard, the country's best-equipped "
+        "military unit, moved north.",
+        [("Republican Guard", "partOf", "Iraq")],
+    ),
+    (
+        "The Tapa training ground in Estonia hosted the drills in Estonia's Laane-Viru region.",
+        [
+            ("Tapa training ground", "locatedIn", "Estonia"),
+            ("Laane-Viru region", "locatedIn", "Estonia"),
+        ],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),
@@ -87,9 +120,15 @@ def test_relations_found(extract, text, expected):
 NEGATIVE = [
     ("Mauritania has not sent troops to the ECOWAS force.", ("Mauritania", "contributesTo")),
     ("Denmark will not take part in the NATO mission.", ("Denmark", "contributesTo")),
-    ("Spain is considering sending soldiers to the EU mission in Mali.", ("Spain", "contributesTo")),
+    (
+        "Spain is considering sending soldiers to the EU mission in Mali.",
+        ("Spain", "contributesTo"),
+    ),
     ("Norway may send troops to the UN force.", ("Norway", "contributesTo")),
-    ("Kenya refused to request assistance from the African Union.", ("Kenya", "requestedAssistanceFrom")),
+    (
+        "Kenya refused to request assistance from the African Union.",
+        ("Kenya", "requestedAssistanceFrom"),
+    ),
     ("Poland criticised Hungary for blocking the sanctions.", ("Poland", "memberOf")),
 ]
 
@@ -98,6 +137,49 @@ NEGATIVE = [
 def test_negation_and_modality_block_relations(extract, text, forbidden):
     _, triples = extract(text)
     assert not [t for t in triples if t[:2] == forbidden], sorted(triples)
+
+
+def _nodes(G):
+    return {d["label"]: d for _, d in G.nodes(data=True) if d["kind"] == "entity"}
+
+
+def test_possessive_and_partially_tagged_names_are_people(extract):
+    G, _ = extract(
+        "The summit was attended by Ghana's Nana Akufo-Addo and Togo's Faure Gnassingbe. "
+        "Maria Zakharova, a spokeswoman for the ministry, welcomed the talks."
+    )
+    nodes = _nodes(G)
+    people = {label for label, d in nodes.items() if d["cls"] == "Person"}
+    assert {"Nana Akufo-Addo", "Faure Gnassingbe", "Maria Zakharova"} <= people, nodes.keys()
+
+
+def test_ship_names_and_title_words_are_not_entities(extract):
+    G, _ = extract(
+        "Pirates seized the Greek tanker Aegean Star off Somalia on Tuesday, "
+        "Secretary of State Antony Blinken said."
+    )
+    labels = set(_nodes(G))
+    assert "Aegean Star" not in labels and "State" not in labels
+    assert "Antony Blinken" in labels
+
+
+def test_official_name_and_acronym_join_the_same_node(extract):
+    G, _ = extract(
+        "Iran rejected the report. The Islamic Republic's envoy said the Federal Security "
+        "Service (FSB) of Russia had no role, and the FSB declined to comment."
+    )
+    nodes = _nodes(G)
+    assert "Islamic Republic" not in nodes
+    fsb = [d for label, d in nodes.items() if "FSB" in (label, *d["alt_labels"])]
+    assert len(fsb) == 1
+
+
+def test_britain_is_the_united_kingdom_and_geneva_is_swiss(extract):
+    G, _ = extract("Britain and the United States met in Geneva on Monday.")
+    nodes = _nodes(G)
+    uk = nodes["United Kingdom"]
+    assert "Britain" in uk["alt_labels"] and uk["cls"] == "Country"
+    assert "https://sws.geonames.org/2660646/" in nodes["Geneva"]["same_as"]
 
 
 def test_titles_are_attributes(extract):

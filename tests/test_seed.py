@@ -19,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 EXPORTS = ROOT / "exports"
 GOLD = Path(__file__).parent / "data" / "000_8de8a0582fcf7fc5.json"
-RDF_FILES = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld", "graph.trig": "trig"}
+RDF_FILES = {
+    "graph.ttl": "turtle",
+    "graph.nt": "nt",
+    "graph.jsonld": "json-ld",
+    "graph.trig": "trig",
+}
 
 
 @pytest.fixture(scope="module")

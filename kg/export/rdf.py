@@ -776,7 +776,7 @@ def serialize_jsonld(G: nx.MultiDiGraph) -> str:
     """Return ``graph.jsonld``: the whole graph as JSON-LD with a readable ``@context``.
 
     Nodes are sorted by ``@id``, keys and values sorted, IRIs compacted with the export prefixes
-    (``"kgr:country/…"``, ``"wd:Q232"``), ``kg:`` terms written by local name.
+    (``"kgr:country/…"``, ``"wd:Q142"``), ``kg:`` terms written by local name.
 
     Args:
         G: The knowledge graph.

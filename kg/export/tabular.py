@@ -138,7 +138,7 @@ def _evidence_json(items: list[dict[str, Any]]) -> str:
 
 
 def _ext_id(same_as: Iterable[str], base: str) -> str:
-    """Return the local id (``Q232``, ``1522867``) of the first IRI under ``base``, or ``""``."""
+    """Return the local id (``Q142``, ``1522867``) of the first IRI under ``base``, or ``""``."""
     for iri in sorted(same_as):
         if iri.startswith(base):
             return iri[len(base) :].strip("/")
@@ -249,7 +249,7 @@ def to_simple_attrs(G: nx.Graph) -> nx.MultiDiGraph:
     """Return a sorted copy of ``G`` whose every attribute is a GraphML-safe scalar.
 
     Node attributes: ``label``, ``class`` (the ``cls``), ``kind``, ``aliases`` (the
-    ``alt_labels`` joined with ``" | "``), ``wikidata`` (``Q232``), ``geonames`` (``1522867``),
+    ``alt_labels`` joined with ``" | "``), ``wikidata`` (``Q142``), ``geonames`` (``1522867``),
     ``same_as``, ``titles``, ``documents``, ``date``, ``topics``, ``trigger`` (all strings, ``""``
     when unknown); events add ``confidence``, ``support``, ``sentence`` (first evidence sentence)
     and ``evidence`` (compact JSON). Edge attributes: ``label`` and ``prop`` (the property),

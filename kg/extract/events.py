@@ -10,7 +10,6 @@ from spacy.tokens import Span, Token
 
 from kg.extract import dates
 from kg.extract.relations import (
-    ORG_LIKE,
     PLACES,
     DocView,
     cancelled,
@@ -65,15 +64,21 @@ def trigger_class(view: DocView, token: Token) -> str | None:
 
 
 def _emergency(token: Token) -> str | None:
-    """"state of emergency" / "declared an emergency" / "imposed a curfew" / "martial law"."""
+    """Match "state of emergency" / "declared an emergency" / "imposed a curfew" / "martial law"."""
     if token.lower_ == "law" and not any(c.lower_ == "martial" for c in token.children):
         return None
     head = token.head
     if head.lower_ == "of" and head.head.lower_ == "state":
         return "EmergencyDeclaration"
     verb = governing_verb(token)
-    if verb is not None and verb.lemma_.lower() in ("declare", "impose", "introduce", "announce",
-                                                      "extend", "lift"):
+    if verb is not None and verb.lemma_.lower() in (
+        "declare",
+        "impose",
+        "introduce",
+        "announce",
+        "extend",
+        "lift",
+    ):
         return "EmergencyDeclaration"
     return None
 
@@ -123,7 +128,7 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
         for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
             anchors.append(subj)
     for clause in (c for c in token.children if c.dep_ in ("relcl", "acl")):
-        anchors.append(clause)  # "protests ..., which later spread to the city of Aktau"
+        anchors.append(clause)  # "protests ..., which later spread to the city of Lyon"
     for anchor in anchors:
         for p in pobjs(anchor, PLACE_PREPS):
             tokens.append(p)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -31,14 +31,14 @@ NER_CLASSES: dict[str, str | None] = {
     "WORK_OF_ART": None,
     "LAW": None,
 }
-#: Gazetteer classes that are typed ``kg:Location`` in the graph (news gold types places as Location).
+#: Gazetteer classes typed ``kg:Location`` in the graph (news gold types places as Location).
 PLACE_CLASSES = frozenset({"Location", "City", "Region"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII slug of a name (``"Kassym-Jomart Tokayev"`` → ``kassym-jomart-tokayev``)."""
+    """Lower-case ASCII slug of a name (``"Jean-Claude Juncker"`` → ``jean-claude-juncker``)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
 
@@ -161,8 +161,11 @@ def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, i
     while start > 0:
         prev = doc[start - 1]
         if (
-            prev.i in taken or prev.pos_ != "PROPN" or not prev.text[:1].isupper()
-            or prev.dep_ != "compound" or prev.head.i not in inside | {end}
+            prev.i in taken
+            or prev.pos_ != "PROPN"
+            or not prev.text[:1].isupper()
+            or prev.dep_ != "compound"
+            or prev.head.i not in inside | {end}
         ):
             break
         start -= 1
@@ -197,7 +200,7 @@ def merge_adjacent_names(ents: list[Span]) -> list[Span]:
 
 
 def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> Iterator[Candidate]:
-    """Split ``Kazakh President X`` / ``Chad's X`` spans into a demonym/country and a name."""
+    """Split ``French President X`` / ``Chad's X`` spans into a demonym/country and a name."""
     gaz, lex = ctx.gazetteer, ctx.lexicon
     i = start
     # possessive inside the span: "Chad's Idriss Deby"
@@ -226,9 +229,7 @@ def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> 
                 yield Candidate(i, i + 1, demonym.cls, "demonym", demonym, is_name=False)
                 i += 1
             elif token.lower_ in lex.title_vocab or token.lower_ in lex.honorifics:
-                if label == "ORG" and any(
-                    t.lower_ in lex.org_heads for t in doc[i + 1 : end]
-                ):
+                if label == "ORG" and any(t.lower_ in lex.org_heads for t in doc[i + 1 : end]):
                     break
                 i += 1
             else:
@@ -250,8 +251,8 @@ def looks_like_name(span: Span, lex: Lexicon) -> bool:
 def select(cands: Iterable[Candidate]) -> list[Candidate]:
     """Keep non-overlapping candidates: longer spans first, gazetteer before NER on ties.
 
-    A gazetteer match inside a longer organisation or place name ("Belarusian" in "the
-    Belarusian Foreign Ministry") is kept as an *inner* mention: it is not a name of its own,
+    A gazetteer match inside a longer organisation or place name ("Polish" in "the
+    Polish Foreign Ministry") is kept as an *inner* mention: it is not a name of its own,
     but tells relation extraction what the name contains.
     """
     ordered = sorted(
@@ -359,9 +360,12 @@ def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
     ):
         if cand.ner in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
             return "MilitaryForce"
+    after = doc[cand.end : cand.end + 2]
+    if any(after[:n].text.lower() in lex.site_heads for n in (1, 2) if len(after) >= n):
+        return "Location"  # "Tapa training ground", whatever the tagger said
     root = span.root
     if root.dep_ in ("compound", "nmod", "amod") and root.head.lower_ in lex.exercise_nouns:
-        return "MilitaryForce"  # "the Zapad-2021 exercises": a named joint exercise
+        return "MilitaryForce"  # "the Sabre-2022 exercises": a named joint exercise
     base = NER_CLASSES.get(cand.ner)
     if cand.ner in ("ORG", "PERSON", "GPE", "NORP") and last in lex.place_heads and len(words) > 1:
         if not any(w in lex.org_heads for w in words):
@@ -401,7 +405,7 @@ def looks_like_person(doc: Doc, cand: Candidate, ctx: Context) -> bool:
 
 
 def extend_places(doc: Doc, cand: Candidate, ctx: Context) -> Candidate:
-    """Extend a place name by a following head noun: ``Mangystau`` + ``region``."""
+    """Extend a place name by a following head noun: ``Kherson`` + ``region``."""
     if cand.cls not in PLACE_CLASSES or cand.end >= len(doc):
         return cand
     for size in (2, 1):
@@ -429,16 +433,16 @@ def acronym_links(doc: Doc, cands: list[Candidate]) -> tuple[dict[str, Candidate
         if not _ACRONYM.match(acr):
             continue
         before = by_end.get(tok.i)
-        long_name = before is not None and before.cls in ("Organization", "MilitaryForce") and (
-            before.end - before.start >= 2
+        long_name = (
+            before is not None
+            and before.cls in ("Organization", "MilitaryForce")
+            and (before.end - before.start >= 2)
         )
         if before is not None and (
             initials_match(doc[before.start : before.end].text, acr) or long_name
         ):
             links[acr] = before  # "(KNB)" after a long name may abbreviate its native form
-        elif doc[tok.i - 1].is_lower and initials_match(
-            doc[max(0, tok.i - 6) : tok.i].text, acr
-        ):
+        elif doc[tok.i - 1].is_lower and initials_match(doc[max(0, tok.i - 6) : tok.i].text, acr):
             rejected.add(acr)
     return links, rejected
 
@@ -460,7 +464,7 @@ def recover_coordinated_places(
 ) -> Iterator[Candidate]:
     """Capitalised words coordinated with a place that the gazetteer knows as a city there.
 
-    ``"... in Atyrau, Aktobe, and Oral"``: the model may miss the last item; coordination with
+    ``"... in Lyon, Lille, and Nice"``: the model may miss the last item; coordination with
     recognised places and a gazetteer city in a country the article names brings it back.
     """
     covered = {i for c in cands for i in range(c.start, c.end)}
@@ -473,13 +477,37 @@ def recover_coordinated_places(
         if tok.is_sent_start:
             continue
         linked = tok.dep_ in ("conj", "appos") and tok.head.i in place_tokens
-        linked = linked or any(c.dep_ in ("conj", "appos") and c.i in place_tokens for c in tok.children)
+        linked = linked or any(
+            c.dep_ in ("conj", "appos") and c.i in place_tokens for c in tok.children
+        )
         if not linked:
             continue
         entries = [e for e in ctx.gazetteer.lookup(tok.text) if e.cls in PLACE_CLASSES]
         local = [e for e in entries if e.country in countries]
         if local:
             yield Candidate(tok.i, tok.i + 1, "Location", "gazetteer", local[0])
+
+
+def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
+    """Untagged names coordinated with a person ("Ghana's X and Togo's Faure Gnassingbe")."""
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    people = {i for c in cands if c.cls == "Person" for i in range(c.start, c.end)}
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        if tok.dep_ != "conj" or tok.head.i not in people:
+            continue
+        start = tok.i
+        while (
+            start > 0
+            and doc[start - 1].dep_ == "compound"
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].i not in covered
+            and doc[start - 1].head.i == tok.i
+        ):
+            start -= 1
+        if tok.i - start >= 1:  # a full name, not a lone word
+            yield Candidate(start, tok.i + 1, "Person", "ner", ner="PERSON")
 
 
 def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
@@ -494,7 +522,14 @@ def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Ca
         for size in (2, 1):
             words = doc[tok.i + 1 : tok.i + 1 + size]
             if len(words) == size and words.text.lower() in heads and words[-1].pos_ == "NOUN":
-                yield Candidate(tok.i, tok.i + 1 + size, "Location", "site")
+                start = tok.i
+                while (
+                    start > 1
+                    and doc[start - 1].text in ("-", "–")
+                    and (doc[start - 2].pos_ == "PROPN" and doc[start - 2].i not in covered)
+                ):
+                    start -= 2  # "Laane-Viru region"
+                yield Candidate(start, tok.i + 1 + size, "Location", "site")
                 break
 
 
@@ -512,7 +547,9 @@ def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -
             cls = target.cls or "Organization"
             key = target.entry.key if target.entry else f"{cls.lower()}:{slug(target_text)}"
             label = target.entry.label if target.entry else target_text
-            cand = replace(cand, cls=cls, key=key, label=label, entry=target.entry, source="acronym")
+            cand = replace(
+                cand, cls=cls, key=key, label=label, entry=target.entry, source="acronym"
+            )
         else:
             cand = replace(cand, key=f"{(cand.cls or 'entity').lower()}:{slug(text)}", label=text)
         if cand.cls == "Person" and " " in cand.label:
@@ -570,6 +607,7 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
         classified
         + list(recover_coordinated_places(doc, classified, ctx, countries))
         + list(recover_sites(doc, classified, ctx))
+        + list(recover_coordinated_people(doc, classified))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]

@@ -1,7 +1,7 @@
 """Resolve references within a document: definite descriptions, pronouns and unnamed forces.
 
 News refers back to what it has named: "the country", "the alliance", "the bloc", "he", "its".
-It also names forces without a proper name: "peacekeeping forces from the CSTO", "the CSTO's
+It also names forces without a proper name: "peacekeeping forces from the ECOWAS", "the ECOWAS's
 peacekeeping forces", "ECOWAS troops". This module adds non-name mentions for the former and
 ``MilitaryForce`` mentions (keyed by the organisation they belong to) for the latter.
 """
@@ -109,7 +109,7 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
             owner = index.at(child)
             if owner is not None and owner.cls in _compatible(cls) and owner.source != "coref":
                 return owner
-    # "the CSTO, a military alliance ..." — an apposition names its referent
+    # "the ECOWAS, a military alliance ..." — an apposition names its referent
     if token.dep_ == "appos":
         named = index.at(token.head)
         if named is not None and named.cls in _compatible(cls):
@@ -117,8 +117,11 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
     dets = [c.lower_ for c in token.children if c.dep_ in ("det", "poss")]
     led = any(c.dep_ == "amod" and c.lower_ == "led" for c in token.children)
     modifier = token.dep_ == "compound" and token.head.pos_ == "NOUN"  # "alliance members"
-    if "the" not in dets and not led and not modifier and not (
-        dets and dets[0] in ("its", "this", "that")
+    if (
+        "the" not in dets
+        and not led
+        and not modifier
+        and not (dets and dets[0] in ("its", "this", "that"))
     ):
         return None
     if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children) and not led:
@@ -193,7 +196,7 @@ def named_force_of(owner: Mention, index: MentionIndex, ctx: Context) -> Mention
 
 
 def find_exercises(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
-    """Named military exercises ("the Zapad-2021 drills") as ``MilitaryForce`` mentions.
+    """Named military exercises ("the Sabre-2022 drills") as ``MilitaryForce`` mentions.
 
     A joint exercise is modelled as a force that countries contribute troops to.
     """
@@ -201,9 +204,13 @@ def find_exercises(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> 
         if token.lower_ not in ctx.lexicon.exercise_nouns or token.pos_ != "NOUN":
             continue
         names = [
-            c for c in token.lefts
-            if c.dep_ in ("compound", "nmod", "amod") and c.pos_ == "PROPN"
-            and c.text[:1].isupper() and index.at(c) is None
+            c
+            for c in token.lefts
+            if c.dep_ in ("compound", "nmod", "amod")
+            and c.pos_ in ("PROPN", "NOUN")
+            and c.text[:1].isupper()
+            and not c.is_sent_start
+            and index.at(c) is None
         ]
         if not names:
             continue
@@ -259,7 +266,7 @@ def force_label(owner: Mention, token: Token, ctx: Context) -> str:
 def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
     """``MilitaryForce`` mentions for unnamed forces tied to an organisation.
 
-    "peacekeeping forces from the CSTO", "the CSTO's peacekeeping forces", "NATO troops":
+    "peacekeeping forces from the ECOWAS", "the ECOWAS's peacekeeping forces", "NATO troops":
     one force per organisation, keyed ``force:<organisation key>``. Later force nouns without an
     owner ("the peacekeeping forces", "the troops") refer to the document's last force.
     """

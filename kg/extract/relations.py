@@ -19,6 +19,8 @@ from kg.model import Attribute, Evidence, Mention, Relation
 
 ORG_LIKE = {"Organization", "MilitaryForce"}
 PLACES = {"Country", "Location"}
+
+
 @dataclass
 class DocView:
     """A parsed document with its mentions, as the relation rules see it."""
@@ -75,7 +77,11 @@ def mentions_in(view: DocView, tokens: Iterable[Token], classes: set[str]) -> li
 
 def cancelled(view: DocView, verb: Token) -> bool:
     """Whether a predicate is negated, modal, or governed by refusal/consideration verbs."""
-    neg, modals, blocking = view.words("negators"), view.words("modals"), view.words("blocking_verbs")
+    neg, modals, blocking = (
+        view.words("negators"),
+        view.words("modals"),
+        view.words("blocking_verbs"),
+    )
     t: Token | None = verb
     for _ in range(4):
         if t is None:
@@ -149,12 +155,14 @@ def title_relation(view: DocView, phrase: str) -> str | None:
 
 
 def title_tokens_left(view: DocView, end: int) -> list[Token]:
-    """Title words immediately before token ``end`` ("Kazakh [Foreign Minister] X")."""
+    """Title words immediately before token ``end`` ("French [Foreign Minister] X")."""
     doc, vocab = view.doc, view.ctx.lexicon.title_vocab
     i = end - 1
     out: list[Token] = []
-    while i >= 0 and (doc[i].lower_ in vocab or doc[i].lower_ == "of") and (
-        view.mention(doc[i]) is None or view.mention(doc[i]).source == "inner"
+    while (
+        i >= 0
+        and (doc[i].lower_ in vocab or doc[i].lower_ == "of")
+        and (view.mention(doc[i]) is None or view.mention(doc[i]).source == "inner")
     ):
         out.insert(0, doc[i])
         i -= 1
@@ -187,7 +195,7 @@ def split_titles(view: DocView, tokens: list[Token]) -> list[str]:
 
 
 def owner_before(view: DocView, i: int) -> Mention | None:
-    """Country/organisation just before token ``i``: "Kazakh", "Russia's", "the EU's"."""
+    """Country/organisation just before token ``i``: "French", "Russia's", "the EU's"."""
     doc = view.doc
     j = i - 1
     if j >= 0 and doc[j].text in ("'s", "’s", "'", "’"):
@@ -206,7 +214,7 @@ def title_phrase(tokens: list[Token]) -> str:
 
 
 def rule_prenominal_title(view: DocView) -> Iterator[Relation | Attribute]:
-    """"Kazakh President Kassym-Jomart Tokayev", "Russia's Foreign Minister X", "EU envoy X"."""
+    """Match "French President Emmanuel Macron", "Russia's Foreign Minister X"."""
     for m in view.index.mentions:
         if m.cls != "Person" or not m.is_name:
             continue
@@ -244,15 +252,17 @@ def _title_owner(view: DocView, noun: Token) -> Mention | None:
 
 def _title_of_noun(view: DocView, noun: Token) -> str:
     mods = [
-        c for c in noun.lefts
-        if c.dep_ in ("compound", "amod") and view.mention(c) is None
+        c
+        for c in noun.lefts
+        if c.dep_ in ("compound", "amod")
+        and view.mention(c) is None
         and (c.lower_ in view.ctx.lexicon.title_modifiers or title_relation(view, c.text))
     ]
     return title_phrase(sorted(mods + [noun], key=lambda t: t.i))
 
 
 def rule_as_title(view: DocView) -> Iterator[Relation | Attribute]:
-    """"X took over as chairman of the Security Council", "X was appointed as envoy to Y"."""
+    """Match "X took over as chairman of the Security Council", "X was appointed as envoy to Y"."""
     for m in view.index.mentions:
         if m.cls != "Person" or m.source == "inner":
             continue
@@ -276,7 +286,7 @@ def rule_as_title(view: DocView) -> Iterator[Relation | Attribute]:
 
 
 def rule_appositive_title(view: DocView) -> Iterator[Relation | Attribute]:
-    """"X, a spokeswoman for Y", "Y's foreign minister, X", "X, the bloc's foreign policy chief"."""
+    """Match "X, a spokeswoman for Y", "Y's foreign minister, X"."""
     seen: set[tuple[str, int]] = set()
     for m in view.index.mentions:
         if m.cls != "Person" or m.source not in ("ner", "gazetteer", "acronym", "coref"):
@@ -323,7 +333,7 @@ def force_target(view: DocView, noun: Token) -> Mention | None:
         if anchor is None:
             continue
         for p in pobjs(anchor, {"to", "under", "with", "in", "into", "among", "for"}):
-            pm = view.mention(p)
+            pm = view.mention(p) or _compound_mention(view, p)
             if pm is not None and pm.cls == "MilitaryForce":
                 return pm
         for p in pobjs(anchor, {"as"}):
@@ -332,6 +342,14 @@ def force_target(view: DocView, noun: Token) -> Mention | None:
                 if qm is not None and qm.cls == "MilitaryForce":
                     return qm
     return sentence_force(view, noun)
+
+
+def _compound_mention(view: DocView, token: Token) -> Mention | None:
+    """A mention modifying a noun ("the [Sabre-2022] exercises")."""
+    for c in token.children:
+        if c.dep_ in ("compound", "nmod", "amod") and view.mention(c) is not None:
+            return view.mention(c)
+    return None
 
 
 def unit_nouns(view: DocView) -> Iterator[Token]:
@@ -343,13 +361,15 @@ def unit_nouns(view: DocView) -> Iterator[Token]:
 
 
 def rule_contributors_from(view: DocView) -> Iterator[Relation]:
-    """"military units from Russia, Belarus and Armenia are among the CSTO's forces"."""
+    """Match "military units from Ghana, Senegal and Togo are among the ECOWAS's forces"."""
     for noun in unit_nouns(view):
         froms = pobjs(noun, {"from"})
         members = [q for p in froms for q in group(p) + pobjs(p, {"of"})]
-        countries = mentions_in(view, froms + members + [c for p in froms for c in p.children
-                                                         if c.dep_ == "appos"],
-                                {"Country"})
+        countries = mentions_in(
+            view,
+            froms + members + [c for p in froms for c in p.children if c.dep_ == "appos"],
+            {"Country"},
+        )
         if not countries:
             continue
         verb = governing_verb(noun)
@@ -363,7 +383,7 @@ def rule_contributors_from(view: DocView) -> Iterator[Relation]:
 
 
 def _demonym_run(view: DocView, noun: Token) -> list[Mention]:
-    """Demonyms before a unit noun: "Russian, Belarussian, and Kyrgyz military units"."""
+    """Demonyms before a unit noun: "Ghanaian, Senegalese and Togolese units"."""
     doc = view.doc
     out: list[Mention] = []
     i = noun.i - 1
@@ -372,12 +392,19 @@ def _demonym_run(view: DocView, noun: Token) -> list[Mention]:
         m = view.mention(t)
         if m is not None and m.cls == "Country" and not m.is_name:
             out.append(m)
-        elif m is not None and m.cls == "Country" and t.pos_ == "PROPN" and t.dep_ in (
-            "compound", "nmod", "amod"
+        elif (
+            m is not None
+            and m.cls == "Country"
+            and t.pos_ == "PROPN"
+            and t.dep_ in ("compound", "nmod", "amod")
         ):
             out.append(m)
-        elif not (t.is_punct or t.lower_ in ("and", "or") or t.pos_ == "ADJ"
-                  or t.lower_ in view.ctx.lexicon.force_modifiers):
+        elif not (
+            t.is_punct
+            or t.lower_ in ("and", "or")
+            or t.pos_ == "ADJ"
+            or t.lower_ in view.ctx.lexicon.force_modifiers
+        ):
             break
         i -= 1
     keys: dict[str, Mention] = {}
@@ -387,7 +414,7 @@ def _demonym_run(view: DocView, noun: Token) -> list[Mention]:
 
 
 def rule_demonym_units(view: DocView) -> Iterator[Relation]:
-    """"Senegalese troops", "the Emirati contingent", "Russian, Armenian ... units" → force."""
+    """Match "Senegalese troops", "the Emirati contingent"."""
     for noun in unit_nouns(view):
         own = view.mention(noun)
         countries = _demonym_run(view, noun)
@@ -397,14 +424,16 @@ def rule_demonym_units(view: DocView) -> Iterator[Relation]:
         if verb is not None and cancelled(view, verb):
             continue
         force = force_target(view, noun)
-        if force is None or (own is not None and own.cls == "MilitaryForce" and own.key != force.key):
+        if force is None or (
+            own is not None and own.cls == "MilitaryForce" and own.key != force.key
+        ):
             continue
         for c in countries:
             yield rel(view, c, "contributesTo", force, noun, "demonym-units", 0.8)
 
 
 def rule_country_sends_units(view: DocView) -> Iterator[Relation]:
-    """"Chad sent 1,000 troops to the force", "X has soldiers under Operation Y", "X joined F"."""
+    """Match "Chad sent 1,000 troops to the force", "X has soldiers under Operation Y"."""
     contribute = view.words("contribute_verbs")
     for verb in view.doc:
         if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in contribute:
@@ -467,7 +496,7 @@ def _verb_owner(view: DocView, noun: Token) -> Mention | None:
 
 
 def rule_deployed_to(view: DocView) -> Iterator[Relation]:
-    """"F are stationed in X", "dispatched F to X", "F arrived in X", "F in X"."""
+    """Match "F are stationed in X", "dispatched F to X", "F arrived in X", "F in X"."""
     deploy = view.words("deploy_verbs")
     for m in view.index.mentions:
         if m.cls != "MilitaryForce":
@@ -475,8 +504,10 @@ def rule_deployed_to(view: DocView) -> Iterator[Relation]:
         token = view.doc[m.token_end - 1]
         verb = governing_verb(token)
         places: list[Token] = []
-        if verb is not None and verb.lemma_.lower() in deploy and token.dep_ in (
-            "nsubj", "nsubjpass", "dobj"
+        if (
+            verb is not None
+            and verb.lemma_.lower() in deploy
+            and token.dep_ in ("nsubj", "nsubjpass", "dobj")
         ):
             if cancelled(view, verb):
                 continue
@@ -490,7 +521,7 @@ def rule_deployed_to(view: DocView) -> Iterator[Relation]:
 
 
 def rule_led_by(view: DocView) -> Iterator[Relation]:
-    """"a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
+    """Match "a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
     doc = view.doc
     for t in doc:
         low = t.lower_
@@ -538,13 +569,13 @@ def _help_sources(view: DocView, noun: Token) -> list[Mention]:
         m = view.mention(p)
         if m is not None and m.cls in ORG_LIKE | {"Country"}:
             out.append(m)
-        else:  # "assistance from the heads of the CSTO"
+        else:  # "assistance from the heads of the ECOWAS"
             out.extend(mentions_in(view, pobjs(p, {"of"}), ORG_LIKE | {"Country"}))
     return out
 
 
 def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
-    """"X requested assistance from Y", "X asked Y for help", "X appealed to Y for troops"."""
+    """Match "X requested assistance from Y", "X asked Y for help", "X appealed to Y for troops"."""
     request, helps = view.words("request_verbs"), view.words("help_nouns")
     for verb in view.doc:
         if verb.lemma_.lower() not in request or verb.pos_ != "VERB" or cancelled(view, verb):
@@ -552,8 +583,9 @@ def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
         agents = subjects(verb, view)
         if not agents and verb.dep_ in ("acl",):  # "X's decision to ask ..."
             agents = mentions_in(
-                view, [c for c in verb.head.children if c.dep_ == "poss"], {"Person", "Country",
-                                                                              "Organization"}
+                view,
+                [c for c in verb.head.children if c.dep_ == "poss"],
+                {"Person", "Country", "Organization"},
             )
         sources: list[Mention] = []
         has_help = False
@@ -575,22 +607,30 @@ def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
         for agent in agents:
             for source in sources:
                 if agent.key != source.key:
-                    yield rel(view, agent, "requestedAssistanceFrom", source, verb,
-                              "requested-assistance", 0.85)
+                    yield rel(
+                        view,
+                        agent,
+                        "requestedAssistanceFrom",
+                        source,
+                        verb,
+                        "requested-assistance",
+                        0.85,
+                    )
 
 
 # ------------------------------------------------------------------- membership
 
 
 def rule_member_of(view: DocView) -> Iterator[Relation]:
-    """"Belarus, a member of the CSTO", "NATO members Poland and Latvia", "made up of X and Y"."""
+    """Match "Estonia, a member of NATO", "NATO members Poland and Latvia"."""
     member_nouns = view.words("member_nouns")
     for noun in view.doc:
         if noun.lower_ not in member_nouns or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         orgs = mentions_in(view, pobjs(noun, {"of"}), {"Organization"})
         orgs += mentions_in(
-            view, [c for c in noun.children if c.dep_ in ("compound", "poss", "nmod")],
+            view,
+            [c for c in noun.children if c.dep_ in ("compound", "poss", "nmod")],
             {"Organization"},
         )
         if not orgs:
@@ -616,9 +656,11 @@ def rule_member_of(view: DocView) -> Iterator[Relation]:
             continue
         if verb.lemma_.lower() == "make" and not any(c.lower_ == "up" for c in verb.children):
             continue
-        org_tokens = [verb.head] if verb.dep_ in ("acl", "relcl") else [
-            c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-        ]
+        org_tokens = (
+            [verb.head]
+            if verb.dep_ in ("acl", "relcl")
+            else [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        )
         orgs = mentions_in(view, org_tokens, {"Organization"})
         parts = pobjs(verb, {"of"}) + [c for c in verb.children if c.dep_ == "dobj"]
         members = mentions_in(view, [x for t in parts for x in group(t)], {"Country"})
@@ -633,7 +675,7 @@ def rule_member_of(view: DocView) -> Iterator[Relation]:
 
 
 def rule_national_institution(view: DocView) -> Iterator[Relation]:
-    """"the Belarusian Foreign Ministry", "Russia's Defence Ministry", "Security Council of X"."""
+    """Match "the Belarusian Foreign Ministry", "Russia's Defence Ministry"."""
     for m in view.index.mentions:
         if m.cls not in ORG_LIKE or not m.is_name or m.source == "force":
             continue
@@ -642,8 +684,10 @@ def rule_national_institution(view: DocView) -> Iterator[Relation]:
             continue  # international bodies ("European Union") are not part of a state
         token = view.doc[m.token_start]
         countries = [
-            i for i in view.index.mentions
-            if i.source == "inner" and i.cls == "Country"
+            i
+            for i in view.index.mentions
+            if i.source == "inner"
+            and i.cls == "Country"
             and m.token_start <= i.token_start < m.token_end
         ]
         owner = owner_before(view, m.token_start)
@@ -693,7 +737,11 @@ def rule_gazetteer_links(view: DocView) -> Iterator[Relation]:
             continue
         if entry is None:
             continue
-        links = (("locatedIn", entry.country), ("partOf", entry.part_of), ("basedIn", entry.based_in))
+        links = (
+            ("locatedIn", entry.country),
+            ("partOf", entry.part_of),
+            ("basedIn", entry.based_in),
+        )
         for prop, other in links:
             if other and other in first and other != key:
                 yield rel(view, m, prop, first[other], token, "gazetteer", 0.7)
@@ -703,12 +751,13 @@ def rule_gazetteer_links(view: DocView) -> Iterator[Relation]:
 
 
 def rule_located_in(view: DocView) -> Iterator[Relation]:
-    """"the Mangystau region of the country", "Aktau, Kazakhstan", "Sévaré in central Mali"."""
+    """Match "the Kherson region of the country", "Lyon, France"."""
     for m in view.index.mentions:
         if m.cls != "Location":
             continue
         head = view.doc[m.token_end - 1]
         targets = pobjs(head, {"of", "in"})
+        targets += [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
         nxt = view.doc[m.token_end] if m.token_end < len(view.doc) else None
         comma_country: list[Token] = []
         if nxt is not None and nxt.text == "," and m.token_end + 1 < len(view.doc):
@@ -722,15 +771,16 @@ def rule_located_in(view: DocView) -> Iterator[Relation]:
 
 
 def rule_based_in(view: DocView) -> Iterator[Relation]:
-    """"X is based in Y", "X, which is headquartered in Y", "with its headquarters in Y"."""
+    """Match "X is based in Y", "X, which is headquartered in Y", "with its headquarters in Y"."""
     base, seats = view.words("base_verbs"), view.words("seat_nouns")
     for t in view.doc:
         lemma = t.lemma_.lower()
         if t.pos_ == "VERB" and lemma in base and lemma != "station":
             things = subjects(t, view)
         elif t.lower_ in seats and t.pos_ in ("NOUN", "PROPN"):
-            things = mentions_in(view, [c for c in t.children if c.dep_ in ("poss", "compound")],
-                                 ORG_LIKE)
+            things = mentions_in(
+                view, [c for c in t.children if c.dep_ in ("poss", "compound")], ORG_LIKE
+            )
         else:
             continue
         if cancelled(view, t):
@@ -770,7 +820,9 @@ def extract_relations(view: DocView) -> tuple[list[Relation], list[Attribute]]:
         for item in rule(view):
             if isinstance(item, Relation):
                 if item.subj != item.obj:
-                    relations.setdefault((item.subj, item.prop, item.obj, item.evidence.start), item)
+                    relations.setdefault(
+                        (item.subj, item.prop, item.obj, item.evidence.start), item
+                    )
             else:
                 attributes.setdefault((item.key, item.name, item.value.lower()), item)
     return list(relations.values()), list(attributes.values())
