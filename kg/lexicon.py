@@ -10,15 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-#: Sections whose values are word lists, merged by union when users add a patterns file.
-_WORD_LIST_SECTIONS = (
-    "person_honorifics",
-    "org_head_words",
-    "military_org_words",
-    "place_heads",
-    "not_entities",
-)
-
 
 class PatternsError(ValueError):
     """A user patterns file is malformed."""
@@ -44,7 +35,6 @@ class Lexicon:
         events: Event trigger lemma → event class.
         relation_words: Word classes that express relations and cancel them (negators, modals,
             blocking verbs …), by name.
-        patterns: Extra token patterns (spaCy ``Matcher`` syntax) from users.
     """
 
     titles: dict[str, str]
@@ -64,7 +54,6 @@ class Lexicon:
     vessel_nouns: frozenset[str] = frozenset()
     site_heads: frozenset[str] = frozenset()
     exercise_nouns: frozenset[str] = frozenset()
-    patterns: tuple[dict[str, Any], ...] = ()
 
     @cached_property
     def title_vocab(self) -> frozenset[str]:
@@ -139,7 +128,6 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
         vessel_nouns=_words(raw.get("vessel_nouns", {})),
         site_heads=_words(raw.get("place_heads", {}), "site_heads"),
         exercise_nouns=_words(forces, "exercise_nouns"),
-        patterns=tuple(raw.get("patterns", {}).get("rules", [])),
     )
 
 

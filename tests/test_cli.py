@@ -91,3 +91,26 @@ def test_bad_patterns_file_is_a_clear_error(tmp_path):
         ["build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "o"), "--patterns", str(bad)],
     )
     assert result.exit_code == 1 and "patterns file" in result.output
+
+
+@pytest.mark.model
+def test_eval_and_analyze_commands_on_the_seed(tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    gold = Path(__file__).parent / "data" / "000_8de8a0582fcf7fc5.json"
+    out_json = tmp_path / "score.json"
+    result = runner.invoke(
+        app, ["eval", str(gold), "--build", str(root / "seeds"), "--json", str(out_json)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output
+    score = json.loads(out_json.read_text())
+    assert score["entities"]["f1"] >= 0.95
+    both = runner.invoke(app, ["eval", str(gold)])
+    assert both.exit_code == 2
+    analysis = runner.invoke(app, ["analyze", str(root / "exports"), "--out", str(tmp_path / "a")])
+    assert analysis.exit_code == 0, analysis.output
+    assert (tmp_path / "a" / "analysis.md").exists()
+    text = runner.invoke(app, ["analyze", str(root / "exports")])
+    assert "PageRank" in text.output or "pagerank" in text.output.lower()
