@@ -402,7 +402,7 @@ def format_table(report: dict) -> str:
 
 
 def _span_text(tokens: Sequence[str], span: Span) -> str:
-    return f"[{' '.join(tokens[span[0]:span[1]])}]/{span[2]}"
+    return f"[{' '.join(tokens[span[0] : span[1]])}]/{span[2]}"
 
 
 def format_errors(errors: Iterable[SentenceErrors], limit: int) -> str:
@@ -411,17 +411,23 @@ def format_errors(errors: Iterable[SentenceErrors], limit: int) -> str:
     for err in errors:
         if len(out) >= limit:
             break
-        if not (err.missed_entities or err.spurious_entities or err.missed_relations
-                or err.spurious_relations):
+        if not (
+            err.missed_entities
+            or err.spurious_entities
+            or err.missed_relations
+            or err.spurious_relations
+        ):
             continue
         toks = err.sentence.tokens
         lines = [f"#{err.sentence.index}: {err.sentence.text}"]
         if err.missed_entities:
-            lines.append("  missed ents:   " + ", ".join(_span_text(toks, s)
-                                                         for s in err.missed_entities))
+            lines.append(
+                "  missed ents:   " + ", ".join(_span_text(toks, s) for s in err.missed_entities)
+            )
         if err.spurious_entities:
-            lines.append("  spurious ents: " + ", ".join(_span_text(toks, s)
-                                                         for s in err.spurious_entities))
+            lines.append(
+                "  spurious ents: " + ", ".join(_span_text(toks, s) for s in err.spurious_entities)
+            )
         for h, t, tl in err.missed_relations:
             lines.append(f"  missed rel:    {_span_text(toks, h)} {t} {_span_text(toks, tl)}")
         for r in err.spurious_relations:

@@ -250,9 +250,7 @@ def run(
     by_round = {
         r: {t.name: t.seconds for t in timings if t.round == r} for r in range(1, rounds + 1)
     }
-    ratios = {
-        str(r): round(d["kg"] / d["bare"], 2) for r, d in by_round.items() if d.get("bare")
-    }
+    ratios = {str(r): round(d["kg"] / d["bare"], 2) for r, d in by_round.items() if d.get("bare")}
     best = {
         name: min(t.seconds for t in timings if t.name == name)
         for name in ("bare", "kg")

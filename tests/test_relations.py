@@ -104,6 +104,20 @@ POSITIVE = [
         ],
     ),
     (
+        "The African Union launched its peacekeeping mission in 2007, sending troops to "
+        "Mogadishu. AMISOM now has 20,000 soldiers.",
+        [("AMISOM", "deployedTo", "Mogadishu")],
+    ),
+    (
+        "Operation Sophia, run from headquarters at Rome in Italy, patrols the Mediterranean.",
+        [("Operation Sophia", "basedIn", "Rome"), ("Rome", "locatedIn", "Italy")],
+    ),
+    (
+        "The EU said it was concerned, and Finland, Sweden and Denmark, bloc members that "
+        "border the Baltic, called for sanctions.",
+        [("Finland", "memberOf", "European Union"), ("Denmark", "memberOf", "European Union")],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),

@@ -157,3 +157,39 @@ def test_score_corpus_reads_trig_too(built):
     from kg.eval import load_graph
 
     assert score_corpus(load_graph(out / "graph.trig"), [load_gold(GOLD)]).entities.f1 >= 0.95
+
+
+def test_identical_across_processes_and_hash_seeds(built, tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED; the output must not."""
+    import os
+    import subprocess
+    import sys
+
+    _, out = built
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run(
+        [sys.executable, "-m", "kg", "build", str(SEEDS), "--out", str(tmp_path), "-q"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    for name in (*RDF_FILES, "graph.graphml", "graph.html"):
+        assert (out / name).read_bytes() == (tmp_path / name).read_bytes(), name
+
+
+def test_support_count_is_queryable(built):
+    _, out = built
+    store = load_store(out)
+    query = """
+    PREFIX kg: <https://w3id.org/newskg/ontology#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT ?n (COUNT(?e) AS ?evidence) WHERE {
+      ?a rdf:subject ?s ; rdf:predicate kg:contributesTo ; kg:supportCount ?n ; kg:evidence ?e .
+      ?s rdfs:label "Armenia" .
+    } GROUP BY ?n
+    """
+    result = run_query(store, query)
+    (n, evidence), = result.rows
+    assert int(n) == int(evidence) == 2  # the "units from …" and the demonym-list sentences

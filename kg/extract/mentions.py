@@ -510,6 +510,21 @@ def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Can
             yield Candidate(start, tok.i + 1, "Person", "ner", ner="PERSON")
 
 
+def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
+    """Untagged named operations: "Operation" followed by capitalised proper nouns."""
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    for tok in doc:
+        if tok.text != "Operation" or tok.i in covered:
+            continue
+        end = tok.i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+            if end in covered:
+                break
+            end += 1
+        if end > tok.i + 1:
+            yield Candidate(tok.i, end, "MilitaryForce", "ner", ner="ORG")
+
+
 def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
     """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
     covered = {i for c in cands for i in range(c.start, c.end)}
@@ -608,6 +623,7 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
         + list(recover_coordinated_places(doc, classified, ctx, countries))
         + list(recover_sites(doc, classified, ctx))
         + list(recover_coordinated_people(doc, classified))
+        + list(recover_operations(doc, classified))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]

@@ -99,7 +99,7 @@ def _reference(doc_id: str, token: Token, target: Mention, source: str = "coref"
 def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Mention | None:
     """Antecedent of a description like "the country" / "the alliance" headed by ``token``."""
     cls = ctx.lexicon.references.get(token.lower_)
-    if cls is None or token.pos_ != "NOUN" or cls == "MilitaryForce":
+    if cls is None or cls == "MilitaryForce" or not (token.pos_ == "NOUN" or token.is_lower):
         return None
     if token.tag_ in ("NNS", "NNPS"):
         return None

@@ -66,10 +66,18 @@ def group(token: Token) -> list[Token]:
 
 
 def mentions_in(view: DocView, tokens: Iterable[Token], classes: set[str]) -> list[Mention]:
-    """Distinct mentions at the tokens whose class is in ``classes``."""
+    """Distinct mentions at the tokens whose class is in ``classes``.
+
+    A generic head noun stands for the name that modifies it: "the G5 Sahel [group]",
+    "the Sabre-2022 [exercises]".
+    """
+    lex = view.ctx.lexicon
+    generic = lex.org_heads | lex.force_nouns | lex.exercise_nouns
     seen: dict[str, Mention] = {}
     for t in tokens:
         m = view.mention(t)
+        if m is None and t.lower_ in generic:
+            m = _compound_mention(view, t)
         if m is not None and m.cls in classes:
             seen.setdefault(m.key, m)
     return list(seen.values())
@@ -504,14 +512,16 @@ def rule_deployed_to(view: DocView) -> Iterator[Relation]:
         token = view.doc[m.token_end - 1]
         verb = governing_verb(token)
         places: list[Token] = []
-        if (
-            verb is not None
-            and verb.lemma_.lower() in deploy
-            and token.dep_ in ("nsubj", "nsubjpass", "dobj")
-        ):
-            if cancelled(view, verb):
-                continue
-            places = pobjs(verb, {"to", "in", "into", "inside"})
+        if verb is not None and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
+            # "F were sent to X"; "the EU launched F, sending warships to X"
+            verbs = [verb] + [
+                c
+                for c in verb.children
+                if c.dep_ in ("advcl", "xcomp", "conj") and c.pos_ == "VERB"
+            ]
+            for v in verbs:
+                if v.lemma_.lower() in deploy and not cancelled(view, v):
+                    places += pobjs(v, {"to", "in", "into", "inside"})
         places += pobjs(token, {"in", "to"}) if token.dep_ != "pobj" else []
         for place in mentions_in(view, places, PLACES):
             yield rel(view, m, "deployedTo", place, token, "force-deployed", 0.85)
@@ -638,8 +648,10 @@ def rule_member_of(view: DocView) -> Iterator[Relation]:
         tokens = [c for c in noun.children if c.dep_ == "appos"]
         for p in pobjs(noun, {"of"}):
             tokens += [c for c in p.children if c.dep_ == "appos"]
-        if noun.dep_ == "appos":
-            tokens.append(noun.head)
+        start = min([c.i for c in noun.lefts] + [noun.i])
+        after_comma = start > 0 and view.doc[start - 1].text == ","
+        if noun.dep_ == "appos" or (noun.dep_ == "conj" and after_comma):
+            tokens.append(noun.head)  # "Poland and Latvia, alliance members"
         if noun.dep_ == "attr":
             tokens += [c for c in noun.head.children if c.dep_ == "nsubj"]
         members = mentions_in(view, [x for t in tokens for x in group(t)], {"Country"} | ORG_LIKE)
@@ -764,6 +776,9 @@ def rule_located_in(view: DocView) -> Iterator[Relation]:
             after = view.doc[m.token_end + 1]
             if after.dep_ != "conj" and (after.dep_ == "appos" or after.head.i == head.i):
                 comma_country.append(after)
+        if nxt is not None and nxt.lower_ == "in":
+            # "at Northwood in Britain", "Sevare in central Mali": the next place contains it
+            comma_country += [c for c in nxt.children if c.dep_ == "pobj" and c.i <= nxt.i + 3]
         found = mentions_in(view, targets, PLACES) + mentions_in(view, comma_country, {"Country"})
         for place in found:
             if place.key != m.key:
@@ -781,11 +796,17 @@ def rule_based_in(view: DocView) -> Iterator[Relation]:
             things = mentions_in(
                 view, [c for c in t.children if c.dep_ in ("poss", "compound")], ORG_LIKE
             )
+            verb = governing_verb(t)
+            if not things and verb is not None and t.dep_ == "pobj":
+                things = subjects(verb, view)  # "F, run from headquarters at X"
         else:
             continue
         if cancelled(view, t):
             continue
         places = mentions_in(view, pobjs(t, {"in", "at"}), PLACES)
+        verb = governing_verb(t)
+        if not places and t.dep_ == "pobj" and verb is not None:
+            places = mentions_in(view, pobjs(verb, {"at", "in"}), PLACES)[:1]
         for thing in things:
             if thing.cls not in ORG_LIKE:
                 continue
