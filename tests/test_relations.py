@@ -118,6 +118,14 @@ POSITIVE = [
         [("Finland", "memberOf", "European Union"), ("Denmark", "memberOf", "European Union")],
     ),
     (
+        "Fire crews from Boulder, Colorado, joined the search on Friday.",
+        [("Boulder", "locatedIn", "Colorado")],
+    ),
+    (
+        "Lazard Freres & Co. in Chicago advised the buyer, said Anna Berg at the World Bank.",
+        [("Lazard Freres & Co.", "basedIn", "Chicago"), ("Anna Berg", "worksFor", "World Bank")],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),

@@ -228,6 +228,24 @@ def drafts(view: DocView, article: Article) -> Iterator[Draft]:
             d.confidence = 0.6 if found else 0.5
         d.topics = event_topics(view, token)
         d.date = event_date(view, token, article.date)
+        if d.date is None and cls == "Statement" and article.date is not None:
+            d.date = article.date  # news reports an undated "said" on the day of publication
+        yield d
+    yield from according_to(view, article)
+
+
+def according_to(view: DocView, article: Article) -> Iterator[Draft]:
+    """Statements attributed with "according to X" (X an organisation, person or country)."""
+    for token in view.doc:
+        if token.lower_ != "according":
+            continue
+        agents = mentions_in(view, pobjs(token, {"to"}), ACTORS)
+        if not agents:
+            continue
+        d = Draft("Statement", token, token.sent, confidence=0.6)
+        for m in agents:
+            d.agent.setdefault(m.key, m)
+        d.date = event_date(view, token, article.date) or article.date
         yield d
 
 

@@ -33,6 +33,8 @@ NER_CLASSES: dict[str, str | None] = {
 }
 #: Gazetteer classes typed ``kg:Location`` in the graph (news gold types places as Location).
 PLACE_CLASSES = frozenset({"Location", "City", "Region"})
+#: Smallest city population for which a PERSON/ORG-tagged name is re-typed as the city.
+MIN_RETYPED_CITY = 100_000
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
@@ -45,9 +47,15 @@ def slug(text: str) -> str:
 
 def clean_name(text: str) -> str:
     """Surface name without a leading article, trailing possessive or stray punctuation."""
+    raw = text
     text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:\"'()[]")
     text = re.sub(r"^(the|The|THE)\s+", "", text)
     text = re.sub(r"'s?$", "", text).strip(" ,.;:")
+    last = text.rsplit(" ", 1)[-1]
+    if re.fullmatch(r"[A-Z][a-z]{0,3}|(?:[A-Z]\.)+[A-Z]", last) and re.search(
+        re.escape(last) + r"\.\s*$", raw
+    ):
+        text += "."  # keep the period of "Co.", "Inc.", "Jr.", "U.S."
     return text
 
 
@@ -228,7 +236,11 @@ def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> 
                 demonym = gaz.demonym(token.text)
                 yield Candidate(i, i + 1, demonym.cls, "demonym", demonym, is_name=False)
                 i += 1
-            elif token.lower_ in lex.title_vocab or token.lower_ in lex.honorifics:
+            elif (token.lower_ in lex.title_vocab or token.lower_ in lex.honorifics) and label in (
+                "PERSON",
+                "ORG",
+            ):
+                # "President X", "Foreign Minister X" (not "New York", a place)
                 if label == "ORG" and any(t.lower_ in lex.org_heads for t in doc[i + 1 : end]):
                     break
                 i += 1
@@ -337,12 +349,15 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     if head.cls not in PLACE_CLASSES:
         return head
     local = [e for e in entries if e.country in countries]
-    if local and local[0].population * 4 >= head.population:
-        return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
     if ner in ("GPE", "LOC", "FAC"):
+        if local and local[0].population * 4 >= head.population:
+            return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
         return head
-    if local:
-        return local[0]
+    # a name the tagger took for a person or organisation is a city only when the city is a
+    # large one in a country the article names ("Clinton" stays a person)
+    big = [e for e in local if e.population >= MIN_RETYPED_CITY]
+    if big:
+        return big[0]
     return None
 
 

@@ -109,6 +109,9 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
             owner = index.at(child)
             if owner is not None and owner.cls in _compatible(cls) and owner.source != "coref":
                 return owner
+    named = ("appos", "compound", "amod", "poss", "nmod")
+    if any(index.at(c) is not None for c in token.children if c.dep_ in named):
+        return None  # "the Chadian capital N'Djamena" names its own referent
     # "the ECOWAS, a military alliance ..." — an apposition names its referent
     if token.dep_ == "appos":
         named = index.at(token.head)

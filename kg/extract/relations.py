@@ -776,6 +776,8 @@ def rule_located_in(view: DocView) -> Iterator[Relation]:
             after = view.doc[m.token_end + 1]
             if after.dep_ != "conj" and (after.dep_ == "appos" or after.head.i == head.i):
                 comma_country.append(after)
+            if after.dep_ == "appos" or (after.dep_ == "npadvmod" and after.head.i == head.i):
+                targets.append(after)  # "Dayton, Ohio": a place in apposition contains it
         if nxt is not None and nxt.lower_ == "in":
             # "at Northwood in Britain", "Sevare in central Mali": the next place contains it
             comma_country += [c for c in nxt.children if c.dep_ == "pobj" and c.i <= nxt.i + 3]
@@ -814,6 +816,30 @@ def rule_based_in(view: DocView) -> Iterator[Relation]:
                 yield rel(view, thing, "basedIn", place, t, "based-in", 0.8)
 
 
+def rule_org_in_place(view: DocView) -> Iterator[Relation]:
+    """Match "Drexel Burnham Lambert Inc. in New York": an organisation in a city or site."""
+    for m in view.index.mentions:
+        if m.cls != "Organization" or not m.is_name:
+            continue
+        head = view.doc[m.token_start : m.token_end].root
+        for place in mentions_in(view, pobjs(head, {"in", "at"}), {"Location"}):
+            yield rel(view, m, "basedIn", place, head, "org-in-place", 0.6)
+
+
+def rule_person_at_org(view: DocView) -> Iterator[Relation]:
+    """Match "Wang Li at the Institute of Physics", "X, an analyst with Y" (no known title)."""
+    for m in view.index.mentions:
+        if m.cls != "Person" or not m.is_name:
+            continue
+        head = view.doc[m.token_end - 1]
+        anchors = [head] + [c for c in head.children if c.dep_ == "appos"]
+        for anchor in anchors:
+            if anchor is not head and title_relation(view, anchor.text):
+                continue  # titled appositions are rule_appositive_title's
+            for org in mentions_in(view, pobjs(anchor, {"at", "with"}), ORG_LIKE):
+                yield rel(view, m, "worksFor", org, anchor, "person-at-org", 0.6)
+
+
 RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_prenominal_title,
     rule_appositive_title,
@@ -830,6 +856,8 @@ RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_gazetteer_links,
     rule_located_in,
     rule_based_in,
+    rule_org_in_place,
+    rule_person_at_org,
 )
 
 
