@@ -53,6 +53,7 @@ class Lexicon:
     relation_words: dict[str, frozenset[str]] = field(default_factory=dict)
     vessel_nouns: frozenset[str] = frozenset()
     site_heads: frozenset[str] = frozenset()
+    macro_regions: frozenset[str] = frozenset()
     exercise_nouns: frozenset[str] = frozenset()
 
     @cached_property
@@ -127,6 +128,7 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
         },
         vessel_nouns=_words(raw.get("vessel_nouns", {})),
         site_heads=_words(raw.get("place_heads", {}), "site_heads"),
+        macro_regions=_words(raw.get("place_heads", {}), "macro_regions"),
         exercise_nouns=_words(forces, "exercise_nouns"),
     )
 

@@ -126,6 +126,29 @@ POSITIVE = [
         [("Lazard Freres & Co.", "basedIn", "Chicago"), ("Anna Berg", "worksFor", "World Bank")],
     ),
     (
+        "UNIFIL has 10,000 soldiers in Lebanon. Indonesia, Italy and India are among its "
+        "largest troop contributors.",
+        [("Indonesia", "contributesTo", "UNIFIL"), ("India", "contributesTo", "UNIFIL")],
+    ),
+    (
+        "The European Union launched Operation Irini on Tuesday to enforce the arms embargo.",
+        [("Operation Irini", "partOf", "European Union")],
+    ),
+    (
+        "The British-led battlegroup in Estonia held drills near the border.",
+        [("British-led battlegroup", "ledBy", "United Kingdom"),
+         ("United Kingdom", "contributesTo", "British-led battlegroup")],
+    ),
+    (
+        "The U.S.-led Operation Prosperity Guardian patrols the Red Sea.",
+        [("Operation Prosperity Guardian", "ledBy", "United States")],
+    ),
+    (
+        "Ursula von der Leyen, head of the European Commission, spoke first. The bloc's foreign "
+        "policy chief, Josep Borrell, said the mission was defensive.",
+        [("Josep Borrell", "worksFor", "European Union")],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),
@@ -152,6 +175,11 @@ NEGATIVE = [
         ("Kenya", "requestedAssistanceFrom"),
     ),
     ("Poland criticised Hungary for blocking the sanctions.", ("Poland", "memberOf")),
+    (
+        "Operation Aspides escorts ships. American and British forces have carried out air "
+        "strikes since January.",
+        ("United States", "contributesTo"),
+    ),
 ]
 
 
@@ -202,6 +230,12 @@ def test_britain_is_the_united_kingdom_and_geneva_is_swiss(extract):
     uk = nodes["United Kingdom"]
     assert "Britain" in uk["alt_labels"] and uk["cls"] == "Country"
     assert "https://sws.geonames.org/2660646/" in nodes["Geneva"]["same_as"]
+
+
+def test_continents_are_not_cities(extract):
+    G, _ = extract("It is the first such deal Japan has signed in Asia, officials in Manila said.")
+    asia = _nodes(G).get("Asia")
+    assert asia is None or not asia["same_as"]
 
 
 def test_titles_are_attributes(extract):

@@ -223,6 +223,30 @@ def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> 
     if label in ("PERSON", "ORG", "NORP", "GPE"):
         while i < end - 1:
             token = doc[i]
+            if token.lower_.endswith("-led") and len(token) > 4 and i + 1 < end:
+                # "U.S.-led Operation X" (one token): the leader is not part of the name
+                leader = gaz.demonym(token.text[:-4]) or next(
+                    iter(gaz.lookup(token.text[:-4])), None
+                )
+                if leader is not None:
+                    yield Candidate(i, i + 1, leader.cls, "gazetteer", leader, is_name=False)
+                i += 1
+                continue
+            if i + 2 < end and doc[i + 1].text in ("-", "–") and doc[i + 2].lower_ == "led":
+                # "U.S.-led Operation X": the leader is not part of the name
+                leader = gaz.demonym(token.text) or next(iter(gaz.lookup(token.text)), None)
+                if leader is not None:
+                    yield Candidate(i, i + 1, leader.cls, "gazetteer", leader, is_name=False)
+                i += 3
+                continue
+            if (
+                token.text in ("-", "–")
+                and i > start
+                and doc[i - 1].lower_ in lex.title_vocab
+                and doc[i + 1].lower_ in lex.title_vocab
+            ):
+                i += 1  # "Lieutenant-Colonel"
+                continue
             nxt = doc[i + 1]
             title_next = nxt.lower_ in lex.title_vocab or nxt.lower_ in lex.honorifics
             if (
@@ -313,7 +337,7 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
     demonym = gaz.demonym(text)
     if demonym is not None:
         return replace(cand, cls=demonym.cls, entry=demonym, source="demonym", is_name=False)
-    entries = gaz.lookup(text)
+    entries = [] if lower in lex.macro_regions else gaz.lookup(text)  # "Asia" is no city
     if entries:
         entry = best_entry(entries, cand.ner, countries)
         if entry is not None:
@@ -349,7 +373,9 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     if head.cls not in PLACE_CLASSES:
         return head
     local = [e for e in entries if e.country in countries]
-    if ner in ("GPE", "LOC", "FAC"):
+    if ner == "LOC":
+        return None  # seas, regions, continents: not a city that shares the name ("Asia")
+    if ner in ("GPE", "FAC"):
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
         return head
@@ -648,7 +674,10 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
 
 def refresh_entry(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Candidate:
     """Look an extended place name ("X region") up again in the gazetteer."""
-    entries = ctx.gazetteer.lookup(clean_name(doc[cand.start : cand.end].text))
+    name = clean_name(doc[cand.start : cand.end].text)
+    if name.lower() in ctx.lexicon.macro_regions:
+        return cand
+    entries = ctx.gazetteer.lookup(name)
     entry = best_entry(entries, "GPE", countries) if entries else None
     if entry is not None and (entry.cls in PLACE_CLASSES or entry.cls == "Country"):
         return replace(cand, entry=entry, cls=entry.cls, source="gazetteer")

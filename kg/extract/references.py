@@ -16,6 +16,8 @@ from spacy.tokens import Doc, Token
 from kg.extract.mentions import Context, slug
 from kg.model import Mention
 
+#: Reference nouns that name a whole organisation ("the bloc"), not one of its bodies.
+TOP_LEVEL_NOUNS = {"bloc", "alliance", "union", "organisation", "organization", "coalition"}
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
 THING_PRONOUNS = {"it", "its"}
 
@@ -48,14 +50,17 @@ class MentionIndex:
         for i in range(mention.token_start, mention.token_end):
             self.by_token[i] = mention
 
-    def before(self, i: int, classes: set[str], *, names_only: bool = False) -> Mention | None:
+    def before(
+        self, i: int, classes: set[str], *, names_only: bool = False, where=None
+    ) -> Mention | None:
         """The closest mention of one of ``classes`` that ends before token ``i``."""
         best = None
         for m in self.mentions:
             if m.token_end > i:
                 break
             if m.cls in classes and (m.is_name or not names_only) and m.source != "inner":
-                best = m
+                if where is None or where(m):
+                    best = m
         return best
 
     def most_frequent(self, classes: set[str], before: int | None = None) -> Mention | None:
@@ -131,7 +136,43 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
         return None  # "the country of X" names X itself
     if cls == "Country":  # "the country" is the article's most talked-about country so far
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
+    if token.lower_ in TOP_LEVEL_NOUNS:
+        # "the bloc", "the alliance": a top-level body, not one of its institutions
+        top = index.before(token.i, {"Organization"}, names_only=True, where=_top_level(ctx))
+        if top is not None:
+            return top
+        last = index.before(token.i, {"Organization"}, names_only=True)
+        parent = (
+            ctx.gazetteer.get(ctx.gazetteer.get(last.key).part_of)
+            if (
+                last is not None
+                and ctx.gazetteer.get(last.key) is not None
+                and ctx.gazetteer.get(last.key).part_of
+            )
+            else None
+        )
+        if parent is not None:  # "the bloc" after the European Commission: the EU
+            return Mention(
+                last.doc_id,
+                0,
+                0,
+                parent.label,
+                parent.cls,
+                parent.key,
+                parent.label,
+                parent.same_as,
+                "coref",
+                False,
+            )
     return index.before(token.i, _compatible(cls), names_only=True)
+
+
+def _top_level(ctx: Context):
+    def check(m: Mention) -> bool:
+        entry = ctx.gazetteer.get(m.key)
+        return entry is None or not entry.part_of
+
+    return check
 
 
 def _compatible(cls: str) -> set[str]:
@@ -149,9 +190,11 @@ def resolve_pronoun(token: Token, index: MentionIndex) -> Mention | None:
             if m.token_end > token.i:
                 break
             head = token.doc[m.token_end - 1]
-            if m.cls in ("Organization", "MilitaryForce", "Country") and head.dep_ in (
-                "nsubj",
-                "nsubjpass",
+            plural = any(c.dep_ == "conj" for c in head.children)  # "X, Y and Z ... their"
+            if (
+                m.cls in ("Organization", "MilitaryForce", "Country")
+                and head.dep_ in ("nsubj", "nsubjpass")
+                and not plural
             ):
                 subject = m
         return subject

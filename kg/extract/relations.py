@@ -261,7 +261,8 @@ def _title_owner(view: DocView, noun: Token) -> Mention | None:
 def _title_of_noun(view: DocView, noun: Token) -> str:
     mods = [
         c
-        for c in noun.lefts
+        for c in noun.subtree
+        if c.i < noun.i
         if c.dep_ in ("compound", "amod")
         and view.mention(c) is None
         and (c.lower_ in view.ctx.lexicon.title_modifiers or title_relation(view, c.text))
@@ -328,11 +329,18 @@ def sentence_force(view: DocView, token: Token) -> Mention | None:
         if m.cls == "MilitaryForce" and sent.start <= m.token_start < sent.end:
             if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
                 best = m
-    return best or view.index.before(sent.start, {"MilitaryForce"})
+    if best is not None:
+        return best
+    # a sentence without a force refers to the article's force only when there is just one
+    forces = {m.key for m in view.index.mentions if m.cls == "MilitaryForce"}
+    return view.index.before(sent.start, {"MilitaryForce"}) if len(forces) == 1 else None
 
 
-def force_target(view: DocView, noun: Token) -> Mention | None:
-    """The force that units ``noun`` belong to: the noun itself, "as part of F", "under F"."""
+def force_target(view: DocView, noun: Token, fallback: bool = True) -> Mention | None:
+    """The force that units ``noun`` belong to: the noun itself, "as part of F", "under F".
+
+    With ``fallback``, a sentence that names no force refers to the article's only force.
+    """
     m = view.mention(noun)
     if m is not None and m.cls == "MilitaryForce":
         return m
@@ -349,7 +357,26 @@ def force_target(view: DocView, noun: Token) -> Mention | None:
                 qm = view.mention(q)
                 if qm is not None and qm.cls == "MilitaryForce":
                     return qm
-    return sentence_force(view, noun)
+    if verb is not None:  # "joined the ECOWAS mission", "staged joint drills"
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            om = view.mention(obj) or _compound_mention(view, obj)
+            if om is not None and om.cls == "MilitaryForce":
+                return om
+            if obj.lemma_.lower() in view.ctx.lexicon.exercise_nouns:
+                drills = {m.key: m for m in _exercises(view)}
+                if len(drills) == 1:
+                    return next(iter(drills.values()))
+    return sentence_force(view, noun) if fallback else None
+
+
+def _exercises(view: DocView) -> Iterator[Mention]:
+    """Forces that are named exercises ("the Sabre-2022 exercises", "Exercise Trident")."""
+    nouns = view.ctx.lexicon.exercise_nouns
+    for m in view.index.mentions:
+        if m.cls == "MilitaryForce" and m.is_name:
+            head = view.doc[m.token_end - 1].head
+            if m.source == "exercise" or head.lemma_.lower() in nouns or head.lower_ in nouns:
+                yield m
 
 
 def _compound_mention(view: DocView, token: Token) -> Mention | None:
@@ -431,7 +458,7 @@ def rule_demonym_units(view: DocView) -> Iterator[Relation]:
         verb = governing_verb(noun)
         if verb is not None and cancelled(view, verb):
             continue
-        force = force_target(view, noun)
+        force = force_target(view, noun, fallback=False)
         if force is None or (
             own is not None and own.cls == "MilitaryForce" and own.key != force.key
         ):
@@ -547,6 +574,8 @@ def rule_led_by(view: DocView) -> Iterator[Relation]:
             continue
         if leader.cls == "Country":
             yield rel(view, led, "ledBy", leader, t, "x-led", 0.85)
+            if led.cls == "MilitaryForce":  # a lead nation contributes to the force it leads
+                yield rel(view, leader, "contributesTo", led, t, "lead-nation", 0.6)
         elif leader.cls == "Person":
             yield rel(view, leader, "leaderOf", led, t, "x-led", 0.8)
     lead = view.words("lead_verbs")
@@ -805,7 +834,7 @@ def rule_based_in(view: DocView) -> Iterator[Relation]:
             continue
         if cancelled(view, t):
             continue
-        places = mentions_in(view, pobjs(t, {"in", "at"}), PLACES)
+        places = mentions_in(view, pobjs(t, {"in", "at"}), PLACES)[:1]  # "in Larissa, Greece"
         verb = governing_verb(t)
         if not places and t.dep_ == "pobj" and verb is not None:
             places = mentions_in(view, pobjs(verb, {"at", "in"}), PLACES)[:1]
@@ -840,6 +869,54 @@ def rule_person_at_org(view: DocView) -> Iterator[Relation]:
                 yield rel(view, m, "worksFor", org, anchor, "person-at-org", 0.6)
 
 
+def rule_contributor_nouns(view: DocView) -> Iterator[Relation]:
+    """Match "Rwanda and Egypt are among its largest troop contributors"."""
+    nouns = view.words("contributor_nouns")
+    for noun in view.doc:
+        if noun.lower_ not in nouns:
+            continue
+        force = None
+        for c in noun.children:
+            m = view.mention(c)
+            if c.dep_ == "poss" and m is not None and m.cls == "MilitaryForce":
+                force = m
+        for p in pobjs(noun, {"to"}):
+            m = view.mention(p)
+            if m is not None and m.cls == "MilitaryForce":
+                force = m
+        if force is None:
+            continue
+        # the countries it is said of: copula subject ("X are among ..."), or apposition head
+        anchor = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "among" else noun
+        verb = anchor.head if anchor.dep_ in ("attr", "prep") else anchor
+        if noun.dep_ == "appos":
+            tokens = group(noun.head)
+        else:
+            tokens = [x for c in verb.children if c.dep_ == "nsubj" for x in group(c)]
+        if cancelled(view, verb):
+            continue
+        for country in mentions_in(view, tokens, {"Country"}):
+            yield rel(view, country, "contributesTo", force, noun, "contributor-noun", 0.75)
+
+
+def rule_founded_force(view: DocView) -> Iterator[Relation]:
+    """Match "The EU launched Operation X", "NATO set up a battlegroup": the force is theirs."""
+    founding = view.words("founding_verbs")
+    for verb in view.doc:
+        lemma = verb.lemma_.lower()
+        if verb.pos_ != "VERB" or lemma not in founding or cancelled(view, verb):
+            continue
+        if lemma in ("set", "stand") and not any(c.lower_ == "up" for c in verb.children):
+            continue
+        owners = [m for m in subjects(verb, view) if m.cls in ("Organization", "Country")]
+        forces = mentions_in(
+            view, [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")], {"MilitaryForce"}
+        )
+        for force in forces:
+            for owner in owners:
+                yield rel(view, force, "partOf", owner, verb, "founded-force", 0.7)
+
+
 RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_prenominal_title,
     rule_appositive_title,
@@ -858,6 +935,8 @@ RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_based_in,
     rule_org_in_place,
     rule_person_at_org,
+    rule_contributor_nouns,
+    rule_founded_force,
 )
 
 
