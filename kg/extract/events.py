@@ -99,7 +99,22 @@ def event_agents(view: DocView, token: Token) -> list[Mention]:
     if not found and token.dep_ in ("nsubj", "dobj", "nsubjpass"):
         verb = token.head
         found = mentions_in(view, pobjs(verb, {"by"}), ACTORS)
+    if not found and in_object(token):
+        # "X announced his resignation", "X declared a state of emergency", "X signed a deal"
+        found = [m for m in subjects(governing_verb(token), view) if m.cls in ACTORS]
     return found
+
+
+def in_object(token: Token) -> bool:
+    """Whether a noun sits in the object of its verb ("declared [a state of emergency]")."""
+    t = token
+    for _ in range(4):
+        if t.dep_ in ("dobj", "attr", "oprd"):
+            return t.head.pos_ in ("VERB", "AUX")
+        if t.dep_ not in ("pobj", "prep", "compound", "conj") or t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def event_targets(view: DocView, token: Token, cls: str) -> list[Mention]:
