@@ -54,6 +54,7 @@ class Lexicon:
     vessel_nouns: frozenset[str] = frozenset()
     site_heads: frozenset[str] = frozenset()
     macro_regions: frozenset[str] = frozenset()
+    place_nouns: frozenset[str] = frozenset()
     exercise_nouns: frozenset[str] = frozenset()
 
     @cached_property
@@ -129,6 +130,7 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
         vessel_nouns=_words(raw.get("vessel_nouns", {})),
         site_heads=_words(raw.get("place_heads", {}), "site_heads"),
         macro_regions=_words(raw.get("place_heads", {}), "macro_regions"),
+        place_nouns=_words(raw.get("place_heads", {}), "place_nouns"),
         exercise_nouns=_words(forces, "exercise_nouns"),
     )
 

@@ -136,8 +136,10 @@ POSITIVE = [
     ),
     (
         "The British-led battlegroup in Estonia held drills near the border.",
-        [("British-led battlegroup", "ledBy", "United Kingdom"),
-         ("United Kingdom", "contributesTo", "British-led battlegroup")],
+        [
+            ("British-led battlegroup", "ledBy", "United Kingdom"),
+            ("United Kingdom", "contributesTo", "British-led battlegroup"),
+        ],
     ),
     (
         "The U.S.-led Operation Prosperity Guardian patrols the Red Sea.",
@@ -147,6 +149,21 @@ POSITIVE = [
         "Ursula von der Leyen, head of the European Commission, spoke first. The bloc's foreign "
         "policy chief, Josep Borrell, said the mission was defensive.",
         [("Josep Borrell", "worksFor", "European Union")],
+    ),
+    (
+        "The African Union will deploy a protection force to Burundi, the bloc said.",
+        [
+            ("AU protection force", "partOf", "African Union"),
+            ("AU protection force", "deployedTo", "Burundi"),
+        ],
+    ),
+    (
+        "Talks were held in the Kenyan capital Nairobi on Monday.",
+        [("Nairobi", "locatedIn", "Kenya")],
+    ),
+    (
+        "Operation Irini is run from Rome under the command of Admiral Fabio Agostini.",
+        [("Fabio Agostini", "leaderOf", "Operation Irini")],
     ),
     (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",

@@ -191,5 +191,5 @@ def test_support_count_is_queryable(built):
     } GROUP BY ?n
     """
     result = run_query(store, query)
-    (n, evidence), = result.rows
+    ((n, evidence),) = result.rows
     assert int(n) == int(evidence) == 2  # the "units from …" and the demonym-list sentences

@@ -198,8 +198,9 @@ def merge_adjacent_names(ents: list[Span]) -> list[Span]:
             prev is not None
             and prev.label_ == "PERSON"
             and ent.start == prev.end
-            and ent.label_ in ("PERSON", "NORP", "ORG")
+            and ent.label_ in ("PERSON", "NORP", "ORG", "GPE")
             and all(t.pos_ == "PROPN" for t in ent)
+            and (ent.label_ != "GPE" or len(ent) == 1)
         ):
             out[-1] = Span(ent.doc, prev.start, ent.end, label="PERSON")
         else:
@@ -338,6 +339,12 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
     if demonym is not None:
         return replace(cand, cls=demonym.cls, entry=demonym, source="demonym", is_name=False)
     entries = [] if lower in lex.macro_regions else gaz.lookup(text)  # "Asia" is no city
+    if after_place_noun(doc, cand, lex):
+        # "the Solomon Islands capital Honiara": a place, whatever the tagger said
+        local = [e for e in entries if e.cls in PLACE_CLASSES and e.country in countries]
+        if local:
+            return replace(cand, cls=local[0].cls, entry=local[0], source="gazetteer")
+        return replace(cand, cls="Location")
     if entries:
         entry = best_entry(entries, cand.ner, countries)
         if entry is not None:
@@ -349,6 +356,14 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
     if cls is None:
         return None
     return replace(cand, cls=cls)
+
+
+def after_place_noun(doc: Doc, cand: Candidate, lex: Lexicon) -> bool:
+    """Whether a name directly follows a place noun: "the capital Accra", "the city of Lyon"."""
+    i = cand.start - 1
+    if i >= 0 and doc[i].lower_ == "of":
+        i -= 1
+    return i >= 0 and doc[i].lower_ in lex.place_nouns and doc[i].pos_ == "NOUN"
 
 
 def official_name_of(text: str, countries: set[str], gaz: Gazetteer) -> GazEntry | None:
@@ -566,6 +581,33 @@ def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
             yield Candidate(tok.i, end, "MilitaryForce", "ner", ner="ORG")
 
 
+def recover_named_places(
+    doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
+) -> Iterator[Candidate]:
+    """Untagged names after a place noun: "the Ghanaian capital Accra", "the town of Bambari"."""
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    lex = ctx.lexicon
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            continue
+        cand = Candidate(tok.i, tok.i + 1, "Location", "ner", ner="GPE")
+        if not after_place_noun(doc, cand, lex):
+            continue
+        end = tok.i + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN" and end not in covered:
+            end += 1
+        name = doc[tok.i : end].text
+        local = [
+            e
+            for e in ctx.gazetteer.lookup(name)
+            if e.cls in PLACE_CLASSES and e.country in countries
+        ]
+        if local:
+            yield Candidate(tok.i, end, local[0].cls, "gazetteer", local[0])
+        else:
+            yield Candidate(tok.i, end, "Location", "ner", ner="GPE")
+
+
 def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
     """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
     covered = {i for c in cands for i in range(c.start, c.end)}
@@ -665,6 +707,7 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
         + list(recover_sites(doc, classified, ctx))
         + list(recover_coordinated_people(doc, classified))
         + list(recover_operations(doc, classified))
+        + list(recover_named_places(doc, classified, ctx, countries))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]

@@ -217,7 +217,32 @@ def find_references(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) ->
 
 
 def force_owner(token: Token, index: MentionIndex) -> Mention | None:
-    """The organisation a force noun belongs to: possessive, compound, or "from/of" + org."""
+    """The organisation a force noun belongs to: possessive, compound, "from/of" + org.
+
+    Also the organisation that deploys it: "ECOWAS will deploy a stabilisation force".
+    """
+    owner = _owner_in_phrase(token, index)
+    if owner is not None:
+        return owner
+    verb = token.head
+    if token.dep_ == "dobj" and verb.lemma_.lower() in DEPLOY_VERBS and _has_force_modifier(token):
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            m = index.at(subj)
+            if m is not None and m.cls == "Organization":
+                return m
+    return None
+
+
+#: Verbs by which an organisation fields a force of its own.
+DEPLOY_VERBS = {"deploy", "send", "dispatch", "launch", "establish", "create", "form", "mount"}
+
+
+def _has_force_modifier(token: Token) -> bool:
+    """A force noun with a qualifier ("a stabilisation force"), not bare "troops"."""
+    return any(c.dep_ in ("amod", "compound") for c in token.children)
+
+
+def _owner_in_phrase(token: Token, index: MentionIndex) -> Mention | None:
     for child in token.children:
         if child.dep_ in ("poss", "compound", "nmod", "amod"):
             m = index.at(child)
@@ -301,7 +326,8 @@ def force_label(owner: Mention, token: Token, ctx: Context) -> str:
     mods = [
         c.lower_
         for c in token.children
-        if c.dep_ in ("amod", "compound") and c.lower_ in ctx.lexicon.force_modifiers
+        if (c.dep_ == "amod" and c.lower_ in ctx.lexicon.force_modifiers)
+        or (c.dep_ == "compound" and c.pos_ == "NOUN" and c.is_lower and c.is_alpha)
     ]
     head = token.lemma_.lower() if token.lemma_ else token.lower_
     if head in ("troop", "soldier", "unit", "peacekeeper", "personnel", "serviceman"):

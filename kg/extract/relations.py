@@ -557,6 +557,23 @@ def rule_deployed_to(view: DocView) -> Iterator[Relation]:
 # ------------------------------------------------------------------- ledBy / leaderOf
 
 
+def rule_under_command(view: DocView) -> Iterator[Relation]:
+    """Match "F will be run ... under the command of General X": X leads F."""
+    for noun in view.doc:
+        if noun.lower_ not in ("command", "leadership") or noun.dep_ != "pobj":
+            continue
+        if noun.head.lower_ != "under":
+            continue
+        people = mentions_in(view, pobjs(noun, {"of"}), {"Person"})
+        verb = governing_verb(noun.head)
+        if not people or verb is None or cancelled(view, verb):
+            continue
+        forces = [m for m in subjects(verb, view) if m.cls in ORG_LIKE]
+        for force in forces:
+            for person in people:
+                yield rel(view, person, "leaderOf", force, noun, "under-command", 0.75)
+
+
 def rule_led_by(view: DocView) -> Iterator[Relation]:
     """Match "a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
     doc = view.doc
@@ -927,6 +944,7 @@ RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_force_owner,
     rule_deployed_to,
     rule_led_by,
+    rule_under_command,
     rule_requested_assistance,
     rule_member_of,
     rule_national_institution,
