@@ -93,6 +93,7 @@ class GazEntry:
         part_of: Key of the parent organisation or country, if any.
         based_in: Key of the seat city, if known.
         population: Population (cities), else 0.
+        capital: Whether the city is its country's capital (stands for the government).
 
     """
 
@@ -106,6 +107,7 @@ class GazEntry:
     part_of: str | None
     based_in: str | None
     population: int = 0
+    capital: bool = False
 
 
 def normalize(text: str) -> str:
@@ -425,7 +427,7 @@ def _org(r: list[str]) -> GazEntry:
 
 
 def _city(r: list[str], iso2_key: dict[str, str]) -> GazEntry:
-    key, gn, label, iso2, _admin1, population, names, _capital = r
+    key, gn, label, iso2, _admin1, population, names, capital = r
     return GazEntry(
         key,
         "City",
@@ -437,6 +439,7 @@ def _city(r: list[str], iso2_key: dict[str, str]) -> GazEntry:
         None,
         None,
         int(population or 0),
+        capital == "Yes",
     )
 
 

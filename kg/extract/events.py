@@ -14,6 +14,7 @@ from kg.extract.relations import (
     DocView,
     cancelled,
     governing_verb,
+    government_of,
     group,
     mentions_in,
     pobjs,
@@ -55,7 +56,7 @@ def trigger_class(view: DocView, token: Token) -> str | None:
             return cls if any(c.lower_ == "down" for c in token.children) else None
         return cls
     if token.pos_ in ("NOUN", "PROPN") and view.mention(token) is None:
-        if lemma == "emergency" or token.lower_ in ("curfew", "law"):
+        if lemma == "emergency" or token.lower_ in ("curfew", "law", "lockdown"):
             return _emergency(token)
         if lemma == "games" and any(c.lower_ == "war" for c in token.children):
             return "MilitaryExercise"
@@ -144,10 +145,13 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
             anchors.append(subj)
     for clause in (c for c in token.children if c.dep_ in ("relcl", "acl")):
         anchors.append(clause)  # "protests ..., which later spread to the city of Lyon"
+    if verb is not None:  # "torched buildings in Honiara's Chinatown"
+        anchors += [c for c in verb.children if c.dep_ == "dobj"]
     for anchor in anchors:
         for p in pobjs(anchor, PLACE_PREPS):
             tokens.append(p)
             tokens.extend(pobjs(p, {"of"}))  # "in the western cities of A, B and C"
+            tokens.extend(c for c in p.children if c.dep_ == "poss")
         for c in anchor.children:
             if c.dep_ in ("compound", "amod", "nmod") and view.mention(c) is not None:
                 tokens.append(c)
@@ -220,7 +224,8 @@ def drafts(view: DocView, article: Article) -> Iterator[Draft]:
             d.agent.setdefault(m.key, m)
         for m in event_targets(view, token, cls):
             if m.key not in d.agent:
-                (d.place if m.cls in PLACES and cls != "Attack" else d.target).setdefault(m.key, m)
+                as_target = cls in ("Attack", "Request", "Meeting", "Agreement")
+                (d.target if as_target or m.cls not in PLACES else d.place).setdefault(m.key, m)
         for m in event_places(view, token):
             d.place.setdefault(m.key, m)
         if cls in NEED_AGENT and not d.agent:
@@ -269,7 +274,13 @@ def _deploys_forces(view: DocView, token: Token, d: Draft) -> bool:
     if any(m.cls == "MilitaryForce" for m in list(d.agent.values()) + list(d.target.values())):
         return True
     nouns = view.ctx.lexicon.force_nouns
-    return any(c.lower_ in nouns for c in token.subtree)
+    verb = governing_verb(token)
+    scope = list(token.subtree) + [
+        c for c in (verb.children if verb is not None else []) if c.dep_ in ("nsubj", "nsubjpass")
+    ]
+    if verb is not None and verb.dep_ == "xcomp":  # "soldiers began arriving"
+        scope += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(t.lower_ in nouns for s in scope for t in s.subtree)
 
 
 def merge(items: list[Draft]) -> list[Draft]:
@@ -294,6 +305,9 @@ def extract_events(view: DocView, article: Article) -> list[EventRecord]:
     """Events of a document, one per class and sentence, with resolved dates."""
     out = []
     for d in merge(list(drafts(view, article))):
+        if d.cls in ("Request", "Statement", "Meeting", "Agreement"):
+            d.agent = {g.key: g for g in (government_of(view, m) for m in d.agent.values())}
+            d.target = {g.key: g for g in (government_of(view, m) for m in d.target.values())}
         place = {k: v for k, v in d.place.items() if k not in d.agent}
         out.append(
             EventRecord(

@@ -399,6 +399,9 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     big = [e for e in local if e.population >= MIN_RETYPED_CITY]
     if big:
         return big[0]
+    capitals = [e for e in entries if e.cls in PLACE_CLASSES and e.capital]
+    if len(capitals) == 1 and capitals[0] is head:
+        return head  # a national capital is a place name first ("arriving in Bamako")
     return None
 
 

@@ -145,7 +145,15 @@ def subjects(verb: Token, view: DocView) -> list[Mention]:
     if not subj and verb.dep_ in ("relcl", "acl"):
         subj = [verb.head]
     tokens = [t for s in subj for t in group(s)]
-    return mentions_in(view, tokens, {"Person", "Organization", "MilitaryForce", "Country"})
+    found = mentions_in(view, tokens, {"Person", "Organization", "MilitaryForce", "Country"})
+    vocab = view.ctx.lexicon.title_vocab
+    for t in tokens:  # "Afghanistan's president asked ...": the office stands for its holder
+        if view.mention(t) is None and t.lower_ in vocab:
+            owners = [c for c in t.children if c.dep_ in ("poss", "amod", "compound")]
+            found += [
+                m for m in mentions_in(view, owners, {"Country", "Organization"}) if m not in found
+            ]
+    return found
 
 
 # ---------------------------------------------------------------- titles: leaderOf & co
@@ -630,6 +638,17 @@ def _help_sources(view: DocView, noun: Token) -> list[Mention]:
     return out
 
 
+def government_of(view: DocView, m: Mention) -> Mention:
+    """A capital city acting or addressed stands for its country ("asked Canberra for help")."""
+    entry = view.ctx.gazetteer.get(m.key)
+    if entry is None or not entry.capital or not entry.country:
+        return m
+    for other in view.index.mentions:
+        if other.key == entry.country:
+            return other
+    return m
+
+
 def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
     """Match "X requested assistance from Y", "X asked Y for help", "X appealed to Y for troops"."""
     request, helps = view.words("request_verbs"), view.words("help_nouns")
@@ -660,6 +679,7 @@ def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
                 sources += mentions_in(view, group(p), ORG_LIKE | {"Country"})
         if not has_help:
             continue
+        sources = [government_of(view, s) for s in sources]
         for agent in agents:
             for source in sources:
                 if agent.key != source.key:
