@@ -50,7 +50,7 @@ _CLASS_RANK = {
     "City": 3,
     "Location": 4,
 }
-_COUNTRY_HEADER = (
+COUNTRY_COLUMNS = (
     "key",
     "iso2",
     "iso3",
@@ -61,8 +61,8 @@ _COUNTRY_HEADER = (
     "demonyms",
     "independent",
 )
-_ORG_HEADER = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
-_CITY_HEADER = (
+ORG_COLUMNS = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
+CITY_COLUMNS = (
     "key",
     "geonames_id",
     "label",
@@ -376,17 +376,17 @@ def _parse_all(texts: Sequence[str]) -> tuple[list[GazEntry], _CityRows]:
     """Parse country, organisation and city tables; city rows stay raw (see ``_CityRows``)."""
     tables = [_read_rows(t) for t in texts]
     for header, _ in tables:
-        if header not in (_COUNTRY_HEADER, _ORG_HEADER, _CITY_HEADER):
+        if header not in (COUNTRY_COLUMNS, ORG_COLUMNS, CITY_COLUMNS):
             raise ValueError(f"unknown gazetteer table header: {header}")
     cities = _CityRows({}, {})
     entries: list[GazEntry] = []
     for header, rows in tables:
-        if header == _COUNTRY_HEADER:
+        if header == COUNTRY_COLUMNS:
             for r in rows:
                 entries.append(_country(r))
                 if r[1]:
                     cities.iso2_key[r[1]] = r[0]
-        elif header == _ORG_HEADER:
+        elif header == ORG_COLUMNS:
             entries.extend(_org(r) for r in rows)
         else:
             for r in rows:

@@ -41,28 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "kg" / "data"
 
-COUNTRY_COLUMNS = (
-    "key",
-    "iso2",
-    "iso3",
-    "qid",
-    "geonames_id",
-    "label",
-    "names",
-    "demonyms",
-    "independent",
-)
-ORG_COLUMNS = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
-CITY_COLUMNS = (
-    "key",
-    "geonames_id",
-    "label",
-    "country_iso2",
-    "admin1",
-    "population",
-    "names",
-    "capital",
-)
+sys.path.insert(0, str(REPO))
+from kg.gazetteer import CITY_COLUMNS, COUNTRY_COLUMNS, ORG_COLUMNS  # noqa: E402  (one schema)
+
 MIN_CITY_POPULATION = 15000
 GZIP_THRESHOLD = 2_000_000  # bytes: gzip cities.tsv above this size
 

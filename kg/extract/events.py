@@ -213,7 +213,7 @@ def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date |
 
 def drafts(view: DocView, article: Article) -> Iterator[Draft]:
     """One draft per trigger, with its roles."""
-    for token in view.doc:
+    for token in view.tokens:
         cls = trigger_class(view, token)
         if cls is None:
             continue
@@ -256,7 +256,7 @@ def drafts(view: DocView, article: Article) -> Iterator[Draft]:
 
 def according_to(view: DocView, article: Article) -> Iterator[Draft]:
     """Statements attributed with "according to X" (X an organisation, person or country)."""
-    for token in view.doc:
+    for token in view.tokens:
         if token.lower_ != "according":
             continue
         agents = mentions_in(view, pobjs(token, {"to"}), ACTORS)

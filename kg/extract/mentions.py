@@ -39,6 +39,18 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
 
+def tokens_of(doc: Doc) -> list[Token]:
+    """The document's tokens as a list, made once per document.
+
+    Iterating a ``Doc`` creates new ``Token`` objects every time; the extractors walk the
+    document many times, so they share one list (kept in ``doc.user_data``).
+    """
+    tokens = doc.user_data.get("kg.tokens")
+    if tokens is None:
+        tokens = doc.user_data["kg.tokens"] = list(doc)
+    return tokens
+
+
 def slug(text: str) -> str:
     """Lower-case ASCII slug of a name (``"Jean-Claude Juncker"`` → ``jean-claude-juncker``)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -104,12 +116,6 @@ class Context:
             matcher.add("GAZ", [self.tokenizer(n) for n in sorted(names)])
             self._matcher = matcher
         return self._matcher
-
-
-def _simple_tokens(name: str) -> list[str]:
-    """Tokenise a gazetteer name the way spaCy's English tokenizer splits names."""
-    parts = re.findall(r"[\w]+(?:[.'’][\w]+)*\.?|[^\w\s]", name)
-    return parts or [name]
 
 
 def is_capitalised(token: Token) -> bool:
@@ -530,7 +536,7 @@ def recover_coordinated_places(
     place_tokens = {
         i for c in cands if c.cls in PLACE_CLASSES | {"Country"} for i in range(c.start, c.end)
     }
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         if tok.is_sent_start:
@@ -551,7 +557,7 @@ def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Can
     """Untagged names coordinated with a person ("Ghana's X and Togo's Faure Gnassingbe")."""
     covered = {i for c in cands for i in range(c.start, c.end)}
     people = {i for c in cands if c.cls == "Person" for i in range(c.start, c.end)}
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         if tok.dep_ != "conj" or tok.head.i not in people:
@@ -572,7 +578,7 @@ def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Can
 def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
     """Untagged named operations: "Operation" followed by capitalised proper nouns."""
     covered = {i for c in cands for i in range(c.start, c.end)}
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.text != "Operation" or tok.i in covered:
             continue
         end = tok.i + 1
@@ -590,7 +596,7 @@ def recover_named_places(
     """Untagged names after a place noun: "the Ghanaian capital Accra", "the town of Bambari"."""
     covered = {i for c in cands for i in range(c.start, c.end)}
     lex = ctx.lexicon
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         cand = Candidate(tok.i, tok.i + 1, "Location", "ner", ner="GPE")
@@ -615,7 +621,7 @@ def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Ca
     """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
     covered = {i for c in cands for i in range(c.start, c.end)}
     heads = ctx.lexicon.site_heads
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
         if tok.is_sent_start or tok.i + 1 in covered:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.mentions import Context, slug
+from kg.extract.mentions import Context, slug, tokens_of
 from kg.model import Mention
 
 #: Reference nouns that name a whole organisation ("the bloc"), not one of its bodies.
@@ -203,7 +203,7 @@ def resolve_pronoun(token: Token, index: MentionIndex) -> Mention | None:
 
 def find_references(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Iterator[Mention]:
     """Non-name mentions for descriptions and pronouns, with their antecedents' keys."""
-    for token in doc:
+    for token in tokens_of(doc):
         if index.at(token) is not None:
             continue
         if token.pos_ == "PRON":
@@ -271,7 +271,7 @@ def find_exercises(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> 
 
     A joint exercise is modelled as a force that countries contribute troops to.
     """
-    for token in doc:
+    for token in tokens_of(doc):
         if token.lower_ not in ctx.lexicon.exercise_nouns or token.pos_ != "NOUN":
             continue
         names = [
@@ -344,7 +344,7 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
     """
     lex = ctx.lexicon
     last: Mention | None = None
-    for token in doc:
+    for token in tokens_of(doc):
         if token.lower_ not in lex.force_nouns or token.pos_ not in ("NOUN", "PROPN"):
             continue
         if index.at(token) is not None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.mentions import Context
+from kg.extract.mentions import Context, tokens_of
 from kg.extract.references import MentionIndex, force_owner
 from kg.model import Attribute, Evidence, Mention, Relation
 
@@ -29,6 +30,17 @@ class DocView:
     doc_id: str
     index: MentionIndex
     ctx: Context
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """The document's tokens, made once (iterating a ``Doc`` builds new objects each time)."""
+        return tokens_of(self.doc)
+
+    @cached_property
+    def unit_nouns(self) -> list[Token]:
+        """Nouns naming troops or units ("troops", "military units", "contingent")."""
+        nouns = self.ctx.lexicon.force_nouns
+        return [t for t in self.tokens if t.lower_ in nouns and t.pos_ in ("NOUN", "PROPN")]
 
     def mention(self, token: Token | None) -> Mention | None:
         """The mention at a token, if any."""
@@ -395,17 +407,9 @@ def _compound_mention(view: DocView, token: Token) -> Mention | None:
     return None
 
 
-def unit_nouns(view: DocView) -> Iterator[Token]:
-    """Nouns naming troops or units ("troops", "military units", "contingent")."""
-    nouns = view.ctx.lexicon.force_nouns
-    for t in view.doc:
-        if t.lower_ in nouns and t.pos_ in ("NOUN", "PROPN"):
-            yield t
-
-
 def rule_contributors_from(view: DocView) -> Iterator[Relation]:
     """Match "military units from Ghana, Senegal and Togo are among the ECOWAS's forces"."""
-    for noun in unit_nouns(view):
+    for noun in view.unit_nouns:
         froms = pobjs(noun, {"from"})
         members = [q for p in froms for q in group(p) + pobjs(p, {"of"})]
         countries = mentions_in(
@@ -458,7 +462,7 @@ def _demonym_run(view: DocView, noun: Token) -> list[Mention]:
 
 def rule_demonym_units(view: DocView) -> Iterator[Relation]:
     """Match "Senegalese troops", "the Emirati contingent"."""
-    for noun in unit_nouns(view):
+    for noun in view.unit_nouns:
         own = view.mention(noun)
         countries = _demonym_run(view, noun)
         if not countries:
@@ -478,7 +482,7 @@ def rule_demonym_units(view: DocView) -> Iterator[Relation]:
 def rule_country_sends_units(view: DocView) -> Iterator[Relation]:
     """Match "Chad sent 1,000 troops to the force", "X has soldiers under Operation Y"."""
     contribute = view.words("contribute_verbs")
-    for verb in view.doc:
+    for verb in view.tokens:
         if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in contribute:
             continue
         objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
@@ -567,7 +571,7 @@ def rule_deployed_to(view: DocView) -> Iterator[Relation]:
 
 def rule_under_command(view: DocView) -> Iterator[Relation]:
     """Match "F will be run ... under the command of General X": X leads F."""
-    for noun in view.doc:
+    for noun in view.tokens:
         if noun.lower_ not in ("command", "leadership") or noun.dep_ != "pobj":
             continue
         if noun.head.lower_ != "under":
@@ -585,7 +589,7 @@ def rule_under_command(view: DocView) -> Iterator[Relation]:
 def rule_led_by(view: DocView) -> Iterator[Relation]:
     """Match "a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
     doc = view.doc
-    for t in doc:
+    for t in view.tokens:
         low = t.lower_
         if low == "led" and t.i >= 2 and doc[t.i - 1].text in ("-", "–"):
             leader = view.mention(doc[t.i - 2])
@@ -652,7 +656,7 @@ def government_of(view: DocView, m: Mention) -> Mention:
 def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
     """Match "X requested assistance from Y", "X asked Y for help", "X appealed to Y for troops"."""
     request, helps = view.words("request_verbs"), view.words("help_nouns")
-    for verb in view.doc:
+    for verb in view.tokens:
         if verb.lemma_.lower() not in request or verb.pos_ != "VERB" or cancelled(view, verb):
             continue
         agents = subjects(verb, view)
@@ -700,7 +704,7 @@ def rule_requested_assistance(view: DocView) -> Iterator[Relation]:
 def rule_member_of(view: DocView) -> Iterator[Relation]:
     """Match "Estonia, a member of NATO", "NATO members Poland and Latvia"."""
     member_nouns = view.words("member_nouns")
-    for noun in view.doc:
+    for noun in view.tokens:
         if noun.lower_ not in member_nouns or noun.pos_ not in ("NOUN", "PROPN"):
             continue
         orgs = mentions_in(view, pobjs(noun, {"of"}), {"Organization"})
@@ -729,7 +733,7 @@ def rule_member_of(view: DocView) -> Iterator[Relation]:
                 if member.key != org.key:
                     yield rel(view, member, "memberOf", org, noun, "member-of", 0.8)
     composition = view.words("composition_verbs")
-    for verb in view.doc:
+    for verb in view.tokens:
         if verb.lemma_.lower() not in composition or verb.pos_ != "VERB":
             continue
         if verb.lemma_.lower() == "make" and not any(c.lower_ == "up" for c in verb.children):
@@ -856,7 +860,7 @@ def rule_located_in(view: DocView) -> Iterator[Relation]:
 def rule_based_in(view: DocView) -> Iterator[Relation]:
     """Match "X is based in Y", "X, which is headquartered in Y", "with its headquarters in Y"."""
     base, seats = view.words("base_verbs"), view.words("seat_nouns")
-    for t in view.doc:
+    for t in view.tokens:
         lemma = t.lemma_.lower()
         if t.pos_ == "VERB" and lemma in base and lemma != "station":
             things = subjects(t, view)
@@ -909,7 +913,7 @@ def rule_person_at_org(view: DocView) -> Iterator[Relation]:
 def rule_contributor_nouns(view: DocView) -> Iterator[Relation]:
     """Match "Rwanda and Egypt are among its largest troop contributors"."""
     nouns = view.words("contributor_nouns")
-    for noun in view.doc:
+    for noun in view.tokens:
         if noun.lower_ not in nouns:
             continue
         force = None
@@ -939,7 +943,7 @@ def rule_contributor_nouns(view: DocView) -> Iterator[Relation]:
 def rule_founded_force(view: DocView) -> Iterator[Relation]:
     """Match "The EU launched Operation X", "NATO set up a battlegroup": the force is theirs."""
     founding = view.words("founding_verbs")
-    for verb in view.doc:
+    for verb in view.tokens:
         lemma = verb.lemma_.lower()
         if verb.pos_ != "VERB" or lemma not in founding or cancelled(view, verb):
             continue
