@@ -545,6 +545,24 @@ CHROMIUM_ARGS = (
 )
 
 
+def wait_until_ready(page: Any, timeout_ms: int = 60_000) -> None:
+    """Wait until the view has laid out its graph (``window.kgReady``).
+
+    Polls from Python: Playwright's ``wait_for_function`` evaluates its predicate with ``eval``
+    inside the page, which the page's Content-Security-Policy forbids.
+
+    Raises:
+        TimeoutError: if the view is not ready in time.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate("() => window.kgReady === true"):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the view did not become ready within {timeout_ms} ms")
+        page.wait_for_timeout(50)
+
+
 def screenshot(
     html_path: Path,
     png_path: Path,
@@ -583,7 +601,7 @@ def screenshot(
                 ),
             )
             page.goto(Path(html_path).resolve().as_uri())
-            page.wait_for_function("window.kgReady === true", timeout=timeout_ms)
+            wait_until_ready(page, timeout_ms)
             page.screenshot(path=str(tmp))
         finally:
             browser.close()

@@ -77,7 +77,7 @@ def open_page(browser, html_path: Path, *, bypass_csp: bool = False, timeout_ms:
     page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
     page.goto(html_path.resolve().as_uri())
-    page.wait_for_function("window.kgReady === true", timeout=timeout_ms)
+    view.wait_until_ready(page, timeout_ms)
     return opened
 
 
@@ -113,13 +113,25 @@ def node_screen_xy(page, nid: str) -> tuple[float, float]:
     )
 
 
+def poll(page, js: str, arg=None, timeout_ms: int = 10_000) -> None:
+    """Wait until ``js`` (a function) is truthy, evaluating from Python.
+
+    ``page.wait_for_function`` evaluates with ``eval`` in the page, which the view's CSP forbids.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(js, arg):
+        assert time.monotonic() < deadline, f"timed out waiting for {js}"
+        page.wait_for_timeout(25)
+
+
 def hover_away(page) -> None:
     """Move the mouse to an empty corner of the canvas and wait for the tooltip to close."""
     box = page.locator("#kg-canvas").bounding_box()
     page.mouse.move(box["x"] + 5, box["y"] + 5, steps=2)
-    page.wait_for_function(
-        "!document.querySelector('div.vis-tooltip') || "
-        "document.querySelector('div.vis-tooltip').style.visibility !== 'visible'"
+    poll(
+        page,
+        "() => !document.querySelector('div.vis-tooltip') || "
+        "document.querySelector('div.vis-tooltip').style.visibility !== 'visible'",
     )
 
 
@@ -190,7 +202,7 @@ def test_click_country_shows_edge_sentences_and_links(opened: Opened):
     rid = node_id(page, "Russia")
     x, y = node_screen_xy(page, rid)
     page.mouse.click(x, y)
-    page.wait_for_function("(id) => window.kgNetwork.getSelectedNodes()[0] === id", arg=rid)
+    poll(page, "(id) => window.kgNetwork.getSelectedNodes()[0] === id", rid)
     text = panel_text(page)
     assert text.splitlines()[0] == "Russia"
     assert "contributesTo" in text and H.CONTRIB in text
@@ -336,7 +348,7 @@ def test_big_graph_shows_central_part_then_everything(browser, tmp_path):
     assert page.evaluate("window.kgNetwork.getSelectedNodes()") == [outside]
     assert page.inner_text("#kg-status") == "Showing 201 of 1000 nodes"
     page.click("#kg-load-all")
-    page.wait_for_function("window.kgReady === true", timeout=60_000)
+    view.wait_until_ready(page, 60_000)
     assert page.inner_text("#kg-status") == "Showing 1000 of 1000 nodes"
     assert page.is_hidden("#kg-load-all")
     assert canvas_ink(page) > 500
@@ -358,7 +370,7 @@ def test_5000_node_graph_opens_fast(browser, tmp_path):
     assert canvas_ink(page) > 500
     t0 = time.perf_counter()
     page.click("#kg-load-all")
-    page.wait_for_function("window.kgReady === true", timeout=120_000)
+    view.wait_until_ready(page, 120_000)
     t_all = time.perf_counter() - t0
     assert page.inner_text("#kg-status") == "Showing 5000 of 5000 nodes"
     assert o.errors == []
