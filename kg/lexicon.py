@@ -54,6 +54,9 @@ class Lexicon:
     vessel_nouns: frozenset[str] = frozenset()
     site_heads: frozenset[str] = frozenset()
     macro_regions: frozenset[str] = frozenset()
+    weak_force_nouns: frozenset[str] = frozenset()
+    non_military_modifiers: frozenset[str] = frozenset()
+    company_suffixes: frozenset[str] = frozenset()
     place_nouns: frozenset[str] = frozenset()
     exercise_nouns: frozenset[str] = frozenset()
 
@@ -130,6 +133,9 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
         vessel_nouns=_words(raw.get("vessel_nouns", {})),
         site_heads=_words(raw.get("place_heads", {}), "site_heads"),
         macro_regions=_words(raw.get("place_heads", {}), "macro_regions"),
+        weak_force_nouns=_words(forces, "weak_nouns"),
+        non_military_modifiers=_words(forces, "non_military_modifiers"),
+        company_suffixes=_words(raw.get("company_suffixes", {})),
         place_nouns=_words(raw.get("place_heads", {}), "place_nouns"),
         exercise_nouns=_words(forces, "exercise_nouns"),
     )

@@ -40,3 +40,17 @@ def test_heldout_articles_meet_floors(tmp_path):
     assert entity_f1 >= 0.90
     assert fact_f1 >= 0.65 and fact_p >= 0.85
     assert events >= 0.45
+
+
+def test_heldout_corpus_export_conforms_to_shapes(tmp_path):
+    """A multi-article build (8 articles, many constructions) still satisfies the SHACL shapes."""
+    pyshacl = pytest.importorskip("pyshacl")
+    import rdflib
+
+    root = Path(__file__).resolve().parents[1]
+    kg.build([HELDOUT], tmp_path)
+    data = rdflib.Graph().parse(tmp_path / "graph.ttl")
+    shapes = rdflib.Graph().parse(root / "ontology" / "shapes.ttl")
+    ontology = rdflib.Graph().parse(root / "ontology" / "kg.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology)
+    assert conforms, text

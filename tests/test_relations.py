@@ -265,3 +265,16 @@ def test_event_with_resolved_weekday_date(extract):
     G, _ = extract("Protesters rallied in Paris on Thursday against the pension reform.")
     events = [d for _, d in G.nodes(data=True) if d["kind"] == "event" and d["cls"] == "Protest"]
     assert events and events[0]["date"] == "2023-03-09"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exxon Corp said its sales force and its refining operations in Texas had grown.",
+        "Ford Motor Co cut its work force by 5,000 and sold two units to Fiat.",
+        "The bank's personnel department opened a mission in Singapore.",
+    ],
+)
+def test_business_news_has_no_military_forces(extract, text):
+    G, _ = extract(text)
+    assert not [d for _, d in G.nodes(data=True) if d.get("cls") == "MilitaryForce"]

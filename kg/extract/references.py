@@ -256,6 +256,26 @@ def _owner_in_phrase(token: Token, index: MentionIndex) -> Mention | None:
     return None
 
 
+def military_noun(token: Token, lex, public_owner: bool = False) -> bool:
+    """A noun that names an armed force here: "troops", "peacekeeping mission", not "sales force".
+
+    Weak nouns ("mission", "operations", "units") need a military qualifier, or an owner that is
+    an international body or state ("the ECOWAS mission", "the Saudi-led coalition").
+    """
+    mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
+    if mods & lex.non_military_modifiers:
+        return False
+    if token.lower_ in lex.weak_force_nouns:
+        return public_owner or bool(mods & (lex.force_modifiers - {"international", "regional"}))
+    return True
+
+
+def is_company(owner: Mention, lex) -> bool:
+    """Whether an organisation's name ends like a company's ("Exxon Corp", "Bank of X")."""
+    words = owner.label.lower().replace(".", " ").split()
+    return bool(words) and (words[-1] in lex.company_suffixes or words[0] == "bank")
+
+
 def named_force_of(owner: Mention, index: MentionIndex, ctx: Context) -> Mention | None:
     """A named force of the document that the gazetteer says belongs to ``owner``."""
     for m in index.mentions:
@@ -353,7 +373,18 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
                 last = named
             continue
         owner = force_owner(token, index)
+        if owner is not None and is_company(owner, lex):
+            owner = None
         leader = led_by(token, index)
+        public = (owner is not None and ctx.gazetteer.get(owner.key) is not None) or leader
+        if not military_noun(token, lex, bool(public)):
+            # "Exxon's operations", "the sales force": no new force; but "the mission" may
+            # still refer back to a force the article has named
+            owner = leader = None
+            if token.lower_ not in lex.weak_force_nouns or any(
+                c.lower_ in lex.non_military_modifiers for c in token.children
+            ):
+                continue
         if owner is None and leader is not None:
             lead_tok = doc[leader.token_start]
             mention = Mention(
