@@ -166,6 +166,14 @@ POSITIVE = [
         [("Fabio Agostini", "leaderOf", "Operation Irini")],
     ),
     (
+        "France ended Operation Sangaris, which was headquartered in Bangui, in 2016.",
+        [("Operation Sangaris", "basedIn", "Bangui")],
+    ),
+    (
+        "The force was led by General Ahmed Musa, a Nigerian officer.",
+        [],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),

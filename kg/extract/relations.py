@@ -154,8 +154,9 @@ def subjects(verb: Token, view: DocView) -> list[Mention]:
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subj and verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
         return subjects(verb.head, view)
-    if not subj and verb.dep_ in ("relcl", "acl"):
-        subj = [verb.head]
+    relative = all(c.lower_ in ("which", "that", "who", "whom") for c in subj)
+    if verb.dep_ in ("relcl", "acl") and (not subj or relative):
+        subj = [verb.head]  # "X, which is headquartered in Y": the relative pronoun is X
     tokens = [t for s in subj for t in group(s)]
     found = mentions_in(view, tokens, {"Person", "Organization", "MilitaryForce", "Country"})
     vocab = view.ctx.lexicon.title_vocab
