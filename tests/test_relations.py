@@ -257,6 +257,17 @@ def test_britain_is_the_united_kingdom_and_geneva_is_swiss(extract):
     assert "https://sws.geonames.org/2660646/" in nodes["Geneva"]["same_as"]
 
 
+def test_a_led_force_named_twice_is_one_node(extract):
+    G, triples = extract(
+        "NATO's German-led battlegroup arrived in Lithuania on Monday. The German-led "
+        "battlegroup includes soldiers from Norway and the Netherlands."
+    )
+    forces = [d["label"] for _, d in G.nodes(data=True) if d.get("cls") == "MilitaryForce"]
+    assert forces == ["NATO battlegroup"]
+    assert ("Norway", "contributesTo", "NATO battlegroup") in triples
+    assert ("Germany", "contributesTo", "NATO battlegroup") in triples
+
+
 def test_continents_are_not_cities(extract):
     G, _ = extract("It is the first such deal Japan has signed in Asia, officials in Manila said.")
     asia = _nodes(G).get("Asia")

@@ -364,6 +364,7 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
     """
     lex = ctx.lexicon
     last: Mention | None = None
+    by_leader: dict[str, Mention] = {}  # "NATO's Canadian-led battlegroup" … "the Canadian-led …"
     for token in tokens_of(doc):
         if token.lower_ not in lex.force_nouns or token.pos_ not in ("NOUN", "PROPN"):
             continue
@@ -385,7 +386,9 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
                 c.lower_ in lex.non_military_modifiers for c in token.children
             ):
                 continue
-        if owner is None and leader is not None:
+        if owner is None and leader is not None and leader.key in by_leader:
+            mention = _reference(doc_id, token, by_leader[leader.key], "force-ref")
+        elif owner is None and leader is not None:
             lead_tok = doc[leader.token_start]
             mention = Mention(
                 doc_id=doc_id,
@@ -423,6 +426,8 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
             continue
         index.add(mention)
         last = mention if mention.is_name else last
+        if leader is not None and mention.is_name:
+            by_leader.setdefault(leader.key, mention)
         yield mention
 
 
