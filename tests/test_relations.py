@@ -268,6 +268,12 @@ def test_a_led_force_named_twice_is_one_node(extract):
     assert ("Germany", "contributesTo", "NATO battlegroup") in triples
 
 
+def test_untagged_name_after_a_title_is_a_person_with_that_title(extract):
+    G, _ = extract("The contingent is commanded by Dutch Lieutenant-Colonel Pieter Smit.")
+    person = _nodes(G)["Pieter Smit"]
+    assert person["cls"] == "Person" and "Lieutenant-Colonel" in person["titles"]
+
+
 def test_continents_are_not_cities(extract):
     G, _ = extract("It is the first such deal Japan has signed in Asia, officials in Manila said.")
     asia = _nodes(G).get("Asia")

@@ -575,6 +575,28 @@ def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Can
             yield Candidate(start, tok.i + 1, "Person", "ner", ner="PERSON")
 
 
+def recover_titled_people(doc: Doc, cands: list[Candidate], lex: Lexicon) -> Iterator[Candidate]:
+    """Untagged names after a title: "Lieutenant-Colonel Wade Rutland", "Commodore Ana Ruiz"."""
+    covered = {i for c in cands for i in range(c.start, c.end)}
+    tokens = tokens_of(doc)
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        titled = tok.lower_ in lex.titles or tok.lower_ in lex.honorifics
+        if not titled or i + 2 >= len(tokens):
+            i += 1
+            continue
+        start = end = i + 1
+        while end < len(tokens) and end not in covered and tokens[end].pos_ == "PROPN" and (
+            tokens[end].text[:1].isupper() and tokens[end].lower_ not in lex.title_vocab
+        ):
+            end += 1
+        words = [t.lower_ for t in tokens[start:end]]
+        if end - start >= 2 and not set(words) & lex.org_heads:
+            yield Candidate(start, end, "Person", "ner", ner="PERSON")
+        i = max(end, i + 1)
+
+
 def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
     """Untagged named operations: "Operation" followed by capitalised proper nouns."""
     covered = {i for c in cands for i in range(c.start, c.end)}
@@ -716,6 +738,7 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
         + list(recover_sites(doc, classified, ctx))
         + list(recover_coordinated_people(doc, classified))
         + list(recover_operations(doc, classified))
+        + list(recover_titled_people(doc, classified, ctx.lexicon))
         + list(recover_named_places(doc, classified, ctx, countries))
     )
     links, rejected = acronym_links(doc, classified)

@@ -188,9 +188,14 @@ def title_tokens_left(view: DocView, end: int) -> list[Token]:
     doc, vocab = view.doc, view.ctx.lexicon.title_vocab
     i = end - 1
     out: list[Token] = []
+    def part_of_title(j: int) -> bool:
+        if doc[j].text in ("-", "–"):  # "Lieutenant-Colonel"
+            return j > 0 and doc[j - 1].lower_ in vocab and not doc[j - 1].whitespace_
+        return doc[j].lower_ in vocab or doc[j].lower_ == "of"
+
     while (
         i >= 0
-        and (doc[i].lower_ in vocab or doc[i].lower_ == "of")
+        and part_of_title(i)
         and (view.mention(doc[i]) is None or view.mention(doc[i]).source == "inner")
     ):
         out.insert(0, doc[i])
@@ -207,13 +212,17 @@ def split_titles(view: DocView, tokens: list[Token]) -> list[str]:
     """
     titles, mods = view.ctx.lexicon.titles, view.ctx.lexicon.title_modifiers
     words = [t.text for t in tokens]
+
+    def written(a: int, b: int) -> str:  # as in the text: "Lieutenant-Colonel", "Prime Minister"
+        return "".join(t.text_with_ws for t in tokens[a:b]).strip()
+
     out: list[str] = []
     pending: list[str] = []
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
-            if " ".join(words[i:j]).lower() in titles:
-                out.append(" ".join(pending + words[i:j]))
+            if written(i, j).lower() in titles or " ".join(words[i:j]).lower() in titles:
+                out.append(" ".join(pending + [written(i, j)]))
                 pending, i = [], j
                 break
         else:
