@@ -298,6 +298,9 @@ def test_event_with_resolved_weekday_date(extract):
         "Exxon Corp said its sales force and its refining operations in Texas had grown.",
         "Ford Motor Co cut its work force by 5,000 and sold two units to Fiat.",
         "The bank's personnel department opened a mission in Singapore.",
+        "Sony said its PlayStation games outsold Xbox games in Japan.",
+        "The Asia Pacific Economic Co-operation forum met in Lima.",
+        "The Financial Action Task Force met in Paris on Friday.",
     ],
 )
 def test_business_news_has_no_military_forces(extract, text):

@@ -420,8 +420,13 @@ def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
     joined = " ".join(words)
     if words[0] == "operation" and len(words) > 1:
         return "MilitaryForce"
-    if any(joined.endswith(" " + h) for h in lex.named_force_heads) and not any(
-        joined.endswith(m) for m in lex.military_orgs
+    hyphenated = len(span) > 1 and span[-2].text in ("-", "–")  # "Co-operation" is no operation
+    if joined.endswith("task force"):
+        return "Organization"  # "Financial Action Task Force": a body, not a deployed force
+    if (
+        not hyphenated
+        and any(joined.endswith(" " + h) for h in lex.named_force_heads)
+        and not any(joined.endswith(m) for m in lex.military_orgs)
     ):
         if cand.ner in ("ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "PERSON"):
             return "MilitaryForce"
@@ -587,8 +592,11 @@ def recover_titled_people(doc: Doc, cands: list[Candidate], lex: Lexicon) -> Ite
             i += 1
             continue
         start = end = i + 1
-        while end < len(tokens) and end not in covered and tokens[end].pos_ == "PROPN" and (
-            tokens[end].text[:1].isupper() and tokens[end].lower_ not in lex.title_vocab
+        while (
+            end < len(tokens)
+            and end not in covered
+            and tokens[end].pos_ == "PROPN"
+            and (tokens[end].text[:1].isupper() and tokens[end].lower_ not in lex.title_vocab)
         ):
             end += 1
         words = [t.lower_ for t in tokens[start:end]]

@@ -298,7 +298,7 @@ def find_exercises(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> 
             c
             for c in token.lefts
             if c.dep_ in ("compound", "nmod", "amod")
-            and c.pos_ in ("PROPN", "NOUN")
+            and (c.pos_ == "PROPN" or (c.pos_ == "NOUN" and any(ch.isdigit() for ch in c.text)))
             and c.text[:1].isupper()
             and not c.is_sent_start
             and index.at(c) is None

@@ -188,6 +188,7 @@ def title_tokens_left(view: DocView, end: int) -> list[Token]:
     doc, vocab = view.doc, view.ctx.lexicon.title_vocab
     i = end - 1
     out: list[Token] = []
+
     def part_of_title(j: int) -> bool:
         if doc[j].text in ("-", "–"):  # "Lieutenant-Colonel"
             return j > 0 and doc[j - 1].lower_ in vocab and not doc[j - 1].whitespace_
