@@ -249,6 +249,14 @@ def test_official_name_and_acronym_join_the_same_node(extract):
     assert len(fsb) == 1
 
 
+def test_acronym_caught_inside_the_name_span_is_split_off(extract):
+    G, _ = extract("The Royal National Institute of the Blind (RNIB) said on Monday it would help.")
+    nodes = _nodes(G)
+    org = nodes["Royal National Institute of the Blind"]
+    assert "RNIB" in org["alt_labels"]
+    assert not [label for label in nodes if "(" in label]
+
+
 def test_britain_is_the_united_kingdom_and_geneva_is_swiss(extract):
     G, _ = extract("Britain and the United States met in Geneva on Monday.")
     nodes = _nodes(G)

@@ -158,6 +158,11 @@ def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
         if ent.label_ not in NER_CLASSES:
             continue
         start, end = trim(doc, ent.start, ent.end)
+        for j in range(start + 1, end):
+            if doc[j].text in ("(", "[", "“", '"'):
+                end = j  # "Royal National Institute of the Blind (RNIB": the name ends here
+                break
+        start, end = trim(doc, start, end)
         if ent.label_ in ("PERSON", "ORG"):
             start, end = extend_name(doc, start, end, taken)
         if start >= end:
