@@ -160,7 +160,13 @@ def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
         start, end = trim(doc, ent.start, ent.end)
         for j in range(start + 1, end):
             if doc[j].text in ("(", "[", "“", '"'):
-                end = j  # "Royal National Institute of the Blind (RNIB": the name ends here
+                # "Royal National Institute of the Blind (RNIB": the name ends here, and the
+                # acronym is a mention of its own (joined to the name by acronym_links)
+                if j + 1 < len(doc) and _ACRONYM.match(doc[j + 1].text):
+                    yield Candidate(
+                        j + 1, j + 2, NER_CLASSES.get(ent.label_), "ner", ner=ent.label_
+                    )
+                end = j
                 break
         start, end = trim(doc, start, end)
         if ent.label_ in ("PERSON", "ORG"):
