@@ -114,3 +114,43 @@ def test_eval_and_analyze_commands_on_the_seed(tmp_path):
     assert (tmp_path / "a" / "analysis.md").exists()
     text = runner.invoke(app, ["analyze", str(root / "exports")])
     assert "PageRank" in text.output or "pagerank" in text.output.lower()
+
+
+@pytest.mark.server
+def test_kg_serve_command_answers_sparql_on_loopback():
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.parse
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(root / "exports"), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        query = urllib.parse.quote("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }")
+        url = f"http://127.0.0.1:{port}/sparql?query={query}"
+        body = None
+        deadline = time.monotonic() + 30
+        while body is None and time.monotonic() < deadline:
+            try:
+                req = urllib.request.Request(
+                    url, headers={"Accept": "application/sparql-results+json"}
+                )
+                with urllib.request.urlopen(req, timeout=5) as resp:
+                    body = json.loads(resp.read())
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, "kg serve did not answer"
+        assert int(body["results"]["bindings"][0]["n"]["value"]) > 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kg.extract.events import extract_events
 from kg.extract.mentions import Context, extract_mentions
 from kg.extract.references import MentionIndex, find_exercises, find_forces, find_references
 from kg.extract.relations import DocView, extract_relations
@@ -37,9 +38,3 @@ def extract_document(doc: Doc, article: Article, ctx: Context) -> DocResult:
         events=events,
     )
 
-
-def extract_events(view: DocView, article: Article) -> list:
-    """Events of the document (see :mod:`kg.extract.events`)."""
-    from kg.extract.events import extract_events as run
-
-    return run(view, article)
