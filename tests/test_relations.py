@@ -174,6 +174,11 @@ POSITIVE = [
         [],
     ),
     (
+        "The summit was chaired by Senegal's President Macky Sall, who holds the African "
+        "Union's rotating chairmanship.",
+        [("Macky Sall", "leaderOf", "African Union"), ("Macky Sall", "leaderOf", "Senegal")],
+    ),
+    (
         "The Organization of the Petroleum Exporting Countries is based in Vienna, Austria.",
         [("OPEC", "basedIn", "Vienna"), ("Vienna", "locatedIn", "Austria")],
     ),

@@ -37,4 +37,3 @@ def extract_document(doc: Doc, article: Article, ctx: Context) -> DocResult:
         attributes=attributes,
         events=events,
     )
-

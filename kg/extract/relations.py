@@ -597,6 +597,22 @@ def rule_under_command(view: DocView) -> Iterator[Relation]:
                 yield rel(view, person, "leaderOf", force, noun, "under-command", 0.75)
 
 
+def rule_holds_leadership(view: DocView) -> Iterator[Relation]:
+    """Match "X, who holds the bloc's rotating chairmanship", "X took the helm of Y"."""
+    nouns, verbs = view.words("leadership_nouns"), view.words("holding_verbs")
+    for noun in view.tokens:
+        if noun.lower_ not in nouns or noun.dep_ not in ("dobj", "pobj"):
+            continue
+        verb = governing_verb(noun)
+        if verb is None or verb.lemma_.lower() not in verbs or cancelled(view, verb):
+            continue
+        owners = mentions_in(view, [c for c in noun.children if c.dep_ == "poss"], ORG_LIKE)
+        owners += mentions_in(view, pobjs(noun, {"of"}), ORG_LIKE)
+        for person in (m for m in subjects(verb, view) if m.cls == "Person"):
+            for org in owners:
+                yield rel(view, person, "leaderOf", org, noun, "holds-leadership", 0.75)
+
+
 def rule_led_by(view: DocView) -> Iterator[Relation]:
     """Match "a Russia-led alliance", "the Saudi-led coalition", "led/commanded by X"."""
     doc = view.doc
@@ -980,6 +996,7 @@ RULES: tuple[Callable[[DocView], Iterator[Relation | Attribute]], ...] = (
     rule_deployed_to,
     rule_led_by,
     rule_under_command,
+    rule_holds_leadership,
     rule_requested_assistance,
     rule_member_of,
     rule_national_institution,
