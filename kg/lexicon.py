@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,7 +77,7 @@ def _words(section: dict[str, Any], key: str = "words") -> frozenset[str]:
 
 def merge_raw(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Merge a user patterns document into the base lexicon document (lists are extended)."""
-    merged = json.loads(json.dumps(base))
+    merged = copy.deepcopy(base)
     for name, value in extra.items():
         if name in ("about", "source"):
             continue

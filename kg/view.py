@@ -149,41 +149,18 @@ def class_colors(entity_classes: Iterable[str], event_classes: Iterable[str]) ->
     return colors
 
 
-def pagerank(
-    G: nx.MultiDiGraph, *, damping: float = 0.85, iterations: int = 40
-) -> dict[str, float]:
-    """Compute PageRank over the undirected projection of ``G`` (pure Python, deterministic).
-
-    Args:
-        G: The graph.
-        damping: Damping factor.
-        iterations: Number of power iterations.
+def pagerank(G: nx.MultiDiGraph) -> dict[str, float]:
+    """PageRank over the undirected projection of ``G`` (see :func:`kg.analyze.pagerank`).
 
     Returns:
         Score of each node, rounded to 12 decimals so ties compare exactly.
-
     """
-    nodes = sorted(G.nodes)
-    if not nodes:
-        return {}
-    neighbours: dict[str, list[str]] = {n: [] for n in nodes}
-    for u, v in sorted((u, v) for u, v, _ in G.edges(keys=True)):
-        if u != v:
-            neighbours[u].append(v)
-            neighbours[v].append(u)
-    n = len(nodes)
-    rank = dict.fromkeys(nodes, 1.0 / n)
-    for _ in range(iterations):
-        dangling = sum(rank[x] for x in nodes if not neighbours[x])
-        base = (1.0 - damping) / n + damping * dangling / n
-        new = dict.fromkeys(nodes, base)
-        for x in nodes:
-            if neighbours[x]:
-                share = damping * rank[x] / len(neighbours[x])
-                for y in neighbours[x]:
-                    new[y] += share
-        rank = new
-    return {x: round(r, 12) for x, r in rank.items()}
+    from kg.analyze import pagerank as power_iteration
+
+    undirected = nx.MultiGraph()
+    undirected.add_nodes_from(G.nodes)
+    undirected.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    return {n: round(r, 12) for n, r in power_iteration(undirected).items()}
 
 
 def central_nodes(G: nx.MultiDiGraph, limit: int) -> list[str]:

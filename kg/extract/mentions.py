@@ -540,6 +540,11 @@ def initials_match(phrase: str, acronym: str) -> bool:
     return letters[0] in initials and all(ch in it for ch in letters)
 
 
+def covered_tokens(cands: Iterable[Candidate]) -> set[int]:
+    """Indices of the tokens that some candidate already covers."""
+    return {i for c in cands for i in range(c.start, c.end)}
+
+
 def recover_coordinated_places(
     doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
 ) -> Iterator[Candidate]:
@@ -548,7 +553,7 @@ def recover_coordinated_places(
     ``"... in Lyon, Lille, and Nice"``: the model may miss the last item; coordination with
     recognised places and a gazetteer city in a country the article names brings it back.
     """
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     place_tokens = {
         i for c in cands if c.cls in PLACE_CLASSES | {"Country"} for i in range(c.start, c.end)
     }
@@ -571,7 +576,7 @@ def recover_coordinated_places(
 
 def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
     """Untagged names coordinated with a person ("Ghana's X and Togo's Faure Gnassingbe")."""
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     people = {i for c in cands if c.cls == "Person" for i in range(c.start, c.end)}
     for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
@@ -593,7 +598,7 @@ def recover_coordinated_people(doc: Doc, cands: list[Candidate]) -> Iterator[Can
 
 def recover_titled_people(doc: Doc, cands: list[Candidate], lex: Lexicon) -> Iterator[Candidate]:
     """Untagged names after a title: "Lieutenant-Colonel Wade Rutland", "Commodore Ana Ruiz"."""
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     tokens = tokens_of(doc)
     i = 0
     while i < len(tokens):
@@ -618,7 +623,7 @@ def recover_titled_people(doc: Doc, cands: list[Candidate], lex: Lexicon) -> Ite
 
 def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
     """Untagged named operations: "Operation" followed by capitalised proper nouns."""
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     for tok in tokens_of(doc):
         if tok.text != "Operation" or tok.i in covered:
             continue
@@ -635,7 +640,7 @@ def recover_named_places(
     doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
 ) -> Iterator[Candidate]:
     """Untagged names after a place noun: "the Ghanaian capital Accra", "the town of Bambari"."""
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     lex = ctx.lexicon
     for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
@@ -660,7 +665,7 @@ def recover_named_places(
 
 def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
     """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
-    covered = {i for c in cands for i in range(c.start, c.end)}
+    covered = covered_tokens(cands)
     heads = ctx.lexicon.site_heads
     for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():

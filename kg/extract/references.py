@@ -16,8 +16,6 @@ from spacy.tokens import Doc, Token
 from kg.extract.mentions import Context, slug, tokens_of
 from kg.model import Mention
 
-#: Reference nouns that name a whole organisation ("the bloc"), not one of its bodies.
-TOP_LEVEL_NOUNS = {"bloc", "alliance", "union", "organisation", "organization", "coalition"}
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
 THING_PRONOUNS = {"it", "its"}
 
@@ -136,35 +134,35 @@ def resolve_description(token: Token, index: MentionIndex, ctx: Context) -> Ment
         return None  # "the country of X" names X itself
     if cls == "Country":  # "the country" is the article's most talked-about country so far
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
-    if token.lower_ in TOP_LEVEL_NOUNS:
+    if token.lower_ in ctx.lexicon.words("top_level_nouns"):
         # "the bloc", "the alliance": a top-level body, not one of its institutions
         top = index.before(token.i, {"Organization"}, names_only=True, where=_top_level(ctx))
         if top is not None:
             return top
-        last = index.before(token.i, {"Organization"}, names_only=True)
-        parent = (
-            ctx.gazetteer.get(ctx.gazetteer.get(last.key).part_of)
-            if (
-                last is not None
-                and ctx.gazetteer.get(last.key) is not None
-                and ctx.gazetteer.get(last.key).part_of
-            )
-            else None
-        )
+        parent = _parent_body(index.before(token.i, {"Organization"}, names_only=True), ctx)
         if parent is not None:  # "the bloc" after the European Commission: the EU
-            return Mention(
-                last.doc_id,
-                0,
-                0,
-                parent.label,
-                parent.cls,
-                parent.key,
-                parent.label,
-                parent.same_as,
-                "coref",
-                False,
-            )
+            return parent
     return index.before(token.i, _compatible(cls), names_only=True)
+
+
+def _parent_body(last: Mention | None, ctx: Context) -> Mention | None:
+    """The gazetteer's parent body of an organisation, as a mention to refer to."""
+    entry = ctx.gazetteer.get(last.key) if last is not None else None
+    parent = ctx.gazetteer.get(entry.part_of) if entry is not None and entry.part_of else None
+    if parent is None:
+        return None
+    return Mention(
+        last.doc_id,
+        0,
+        0,
+        parent.label,
+        parent.cls,
+        parent.key,
+        parent.label,
+        parent.same_as,
+        "coref",
+        False,
+    )
 
 
 def _top_level(ctx: Context):
@@ -216,25 +214,24 @@ def find_references(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) ->
             yield ref
 
 
-def force_owner(token: Token, index: MentionIndex) -> Mention | None:
+def force_owner(
+    token: Token, index: MentionIndex, fielding: frozenset[str] = frozenset()
+) -> Mention | None:
     """The organisation a force noun belongs to: possessive, compound, "from/of" + org.
 
-    Also the organisation that deploys it: "ECOWAS will deploy a stabilisation force".
+    Also the organisation that fields it with one of the ``fielding`` verbs: "ECOWAS will deploy
+    a stabilisation force".
     """
     owner = _owner_in_phrase(token, index)
     if owner is not None:
         return owner
     verb = token.head
-    if token.dep_ == "dobj" and verb.lemma_.lower() in DEPLOY_VERBS and _has_force_modifier(token):
+    if token.dep_ == "dobj" and verb.lemma_.lower() in fielding and _has_force_modifier(token):
         for subj in (c for c in verb.children if c.dep_ == "nsubj"):
             m = index.at(subj)
             if m is not None and m.cls == "Organization":
                 return m
     return None
-
-
-#: Verbs by which an organisation fields a force of its own.
-DEPLOY_VERBS = {"deploy", "send", "dispatch", "launch", "establish", "create", "form", "mount"}
 
 
 def _has_force_modifier(token: Token) -> bool:
@@ -373,7 +370,7 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
             if named.cls == "MilitaryForce":
                 last = named
             continue
-        owner = force_owner(token, index)
+        owner = force_owner(token, index, lex.words("fielding_verbs"))
         if owner is not None and is_company(owner, lex):
             owner = None
         leader = led_by(token, index)
@@ -403,9 +400,9 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, ctx: Context) -> Ite
                 token_start=token.i,
                 token_end=token.i + 1,
             )
-        elif owner is not None and named_force_of(owner, index, ctx) is not None:
+        elif owner is not None and (named := named_force_of(owner, index, ctx)) is not None:
             # "the EU mission" in an article naming the EU's Operation Atalanta refers to it
-            mention = _reference(doc_id, token, named_force_of(owner, index, ctx), "force-ref")
+            mention = _reference(doc_id, token, named, "force-ref")
         elif owner is not None:
             mention = Mention(
                 doc_id=doc_id,

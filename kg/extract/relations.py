@@ -529,7 +529,8 @@ def rule_force_owner(view: DocView) -> Iterator[Relation]:
             continue
         token = view.doc[m.token_start]
         if m.source == "force":
-            owner = force_owner(token, view.index) or _verb_owner(view, token)
+            owner = force_owner(token, view.index, view.words("fielding_verbs"))
+            owner = owner or _verb_owner(view, token)
             if owner is not None:
                 yield rel(view, m, "partOf", owner, token, "force-owner", 0.9)
             continue
