@@ -24,6 +24,10 @@ Decisions where SPEC §4 leaves room (tests in ``tests/test_eval.py`` pin each o
   it by any alias or by Wikidata; a name that is no gold entity matches by label only.
 * **Events**: the event node must carry the exact class and be ``kg:mentionedIn`` the document; role
   values need not be. Each gold event is scored on its own (one node may satisfy two gold events).
+* **Event precision**: an event node (of the document, most specific event class) is right when
+  some gold event of that class agrees with it on every role both give (agent, target, place,
+  date; ``participant`` is not compared): in such a role some value the node gives must be
+  acceptable. This reproduces the figures the project's issues report for the untuned rules.
 * **Empty denominators**: precision with no predictions is 0 when something was missed, and 1 when
   there was nothing to find; recall with nothing to find is 1.
 * **Split entities** (corpus level): gold entities of different files are the same thing when they
@@ -48,7 +52,7 @@ import rdflib
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from kg.namespace import ENTITY_CLASSES, KG, RELATIONS, ROLES, SUPERCLASS, WD
+from kg.namespace import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS, WD
 
 # --------------------------------------------------------------------------- gold files
 
@@ -355,6 +359,7 @@ class DocScore:
     events: Ratio
     events_by_type: dict[str, Ratio]
     titles: Ratio
+    event_precision: Ratio = field(default_factory=lambda: Ratio.of(0, 0))
     duplicates: list[Duplicate] = field(default_factory=list)
     missed_entities: list[str] = field(default_factory=list)
     spurious_entities: list[SpuriousNode] = field(default_factory=list)
@@ -363,6 +368,8 @@ class DocScore:
     spurious_facts: list[GraphFact] = field(default_factory=list)
     missed_titles: list[tuple[str, str, str]] = field(default_factory=list)
     missed_events: list[GoldEvent] = field(default_factory=list)
+    #: event nodes that no gold event of their class agrees with: (IRI, class, label)
+    wrong_events: list[tuple[str, str, str]] = field(default_factory=list)
     #: gold entity name -> IRIs of the entity nodes of this document that match it
     matches: dict[str, list[str]] = field(default_factory=dict)
 
@@ -389,6 +396,7 @@ class CorpusScore:
     events_by_type: dict[str, Ratio]
     titles: Ratio
     duplicates: int
+    event_precision: Ratio = field(default_factory=lambda: Ratio.of(0, 0))
     split_entities: list[SplitEntity] = field(default_factory=list)
     missing_documents: list[str] = field(default_factory=list)
 
@@ -760,6 +768,56 @@ def _score_events(
     return Ratio.of(len(gold.events) - len(missed), len(gold.events)), by_type, missed
 
 
+def _event_agrees(view: _GraphView, matcher: _Matcher, event: GoldEvent, node: URIRef) -> bool:
+    """Tell whether an event node agrees with a gold event on every role both give.
+
+    A role both give agrees when some value the node gives is acceptable (as for recall).
+    """
+    for role in ("agent", "target", "place"):
+        wanted = getattr(event, role)
+        got = [o for o in view.graph.objects(node, KG[role]) if isinstance(o, URIRef)]
+        if wanted and got and not any(matcher.slot_matches(view.node(o), wanted) for o in got):
+            return False
+    if event.date:
+        wanted_dates = {_parse_date(d) for d in event.date} - {None}
+        got_dates = {_parse_date(o) for o in view.graph.objects(node, KG.date)} - {None}
+        if got_dates and not got_dates & wanted_dates:
+            return False
+    return True
+
+
+def _event_nodes(view: _GraphView, docs: list[URIRef]) -> list[tuple[URIRef, str]]:
+    """Event nodes mentioned in ``docs`` with their most specific event class local name."""
+    mentioned = view.mentioned(docs)
+    out = []
+    for node in sorted(mentioned):
+        classes = {
+            str(t)[len(KG_NS) :]
+            for t in view.graph.objects(node, RDF.type)
+            if str(t).startswith(KG_NS) and str(t)[len(KG_NS) :] in EVENT_CLASSES
+        }
+        specific = most_specific(classes)
+        if specific:
+            out.append((node, specific[0]))
+    return out
+
+
+def _score_event_precision(
+    view: _GraphView, matcher: _Matcher, gold: Gold, docs: list[URIRef]
+) -> tuple[Ratio, list[tuple[str, str, str]]]:
+    """Event precision (SPEC §4): share of event nodes some gold event of their class agrees with."""
+    by_type: dict[str, list[GoldEvent]] = {}
+    for event in gold.events:
+        by_type.setdefault(event.type, []).append(event)
+    nodes = _event_nodes(view, docs)
+    wrong = [
+        (str(node), cls, view.display(node))
+        for node, cls in nodes
+        if not any(_event_agrees(view, matcher, e, node) for e in by_type.get(cls, []))
+    ]
+    return Ratio.of(len(nodes) - len(wrong), len(nodes)), wrong
+
+
 def _score(view: _GraphView, gold: Gold) -> DocScore:
     """Score one document on a prepared graph view."""
     matcher = _Matcher(gold)
@@ -768,6 +826,7 @@ def _score(view: _GraphView, gold: Gold) -> DocScore:
     facts, by_prop, missed_facts, spurious_facts = _score_facts(view, matcher, gold, docs)
     titles, missed_titles = _score_titles(view, matcher, gold, docs)
     events, by_type, missed_events = _score_events(view, matcher, gold, docs)
+    event_precision, wrong_events = _score_event_precision(view, matcher, gold, docs)
     return DocScore(
         document=gold.document,
         document_found=bool(docs),
@@ -778,6 +837,7 @@ def _score(view: _GraphView, gold: Gold) -> DocScore:
         events=events,
         events_by_type=by_type,
         titles=titles,
+        event_precision=event_precision,
         duplicates=ent.duplicates,
         missed_entities=ent.missed,
         spurious_entities=ent.spurious,
@@ -786,6 +846,7 @@ def _score(view: _GraphView, gold: Gold) -> DocScore:
         spurious_facts=spurious_facts,
         missed_titles=missed_titles,
         missed_events=missed_events,
+        wrong_events=wrong_events,
         matches=ent.matches,
     )
 
@@ -878,6 +939,7 @@ def score_corpus(graph: Graph, golds: list[Gold]) -> CorpusScore:
         events_by_type=_sum_dicts((d.events_by_type for d in docs), Ratio.of(0, 0)),
         titles=_sum_ratio(d.titles for d in docs),
         duplicates=sum(len(d.duplicates) for d in docs),
+        event_precision=_sum_ratio(d.event_precision for d in docs),
         split_entities=_split_entities(golds, docs),
         missing_documents=[d.document for d in docs if not d.document_found],
     )
@@ -951,6 +1013,7 @@ def _doc_row(name: str, s: DocScore | CorpusScore, duplicates: int) -> list[str]
         _f(s.facts.recall),
         _f(s.facts.f1),
         f"{s.events.found}/{s.events.total}",
+        f"{s.event_precision.found}/{s.event_precision.total}",
         f"{s.titles.found}/{s.titles.total}",
         str(duplicates),
     ]
@@ -968,6 +1031,7 @@ def format_table(score: CorpusScore) -> str:
         "fact R",
         "fact F1",
         "events",
+        "ev prec",
         "titles",
         "dup",
     ]
