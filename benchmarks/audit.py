@@ -28,7 +28,7 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 def read_sample(corpus: str, n: int, seed: int):
     """A seeded random sample of ``n`` articles of the corpus, as kg ``Article`` values."""
-    from kg.read import read_inputs
+    from kg.builder.read import read_inputs
 
     rng = random.Random(seed)
     if corpus == "reuters":
@@ -50,7 +50,7 @@ def labelled(G, node: str) -> str:
 
 
 def sample(args: argparse.Namespace) -> None:
-    from kg.builder import build_graph_from_articles
+    from kg.builder.pipeline import build_graph_from_articles
 
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} not found: the audit needs ../shared/corpora")

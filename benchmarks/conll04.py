@@ -5,7 +5,7 @@ Usage::
     python benchmarks/conll04.py [--data PATH] [--model NAME] [--limit N] [--errors 10]
 
 Each sentence's tokens are joined with single spaces and run through the same steps as a kg
-build (``nlp.pipe`` then :func:`kg.extract.pipeline.extract_document` with a context from
+build (``nlp.pipe`` then :func:`kg.builder.extract.document.extract_document` with a context from
 :func:`kg.builder.make_context`). Mentions are mapped back to CoNLL token spans by character
 offsets; classes and properties are mapped to CoNLL's types (see ``CLASS_MAP`` and
 ``RELATION_MAP``). Nothing here tunes the extractor: it only measures it.
@@ -177,7 +177,7 @@ def char_span_to_tokens(
 
 def conll_type(cls: str) -> str | None:
     """CoNLL04 type of a kg class, following its superclasses (``City`` → ``Location`` → Loc)."""
-    from kg.namespace import SUPERCLASS
+    from kg.vocab import SUPERCLASS
 
     while cls:
         if cls in CLASS_MAP:
@@ -318,10 +318,10 @@ def evaluate(
     Returns:
         The report (scores, counts, model, seconds) and the errors of every sentence.
     """
-    from kg.builder import make_context
-    from kg.extract.pipeline import extract_document
+    from kg.builder.extract.document import extract_document
+    from kg.builder.nlp import choose_model, load_model
+    from kg.builder.pipeline import make_context
     from kg.model import Article
-    from kg.nlp import choose_model, load_model
 
     nlp = load_model(model)
     ctx = make_context(nlp)

@@ -43,13 +43,17 @@ def main() -> None:
     parser.add_argument("--model")
     args = parser.parse_args()
 
-    from kg.builder import build_graph_from_articles
-    from kg.eval import _sum_prf, _sum_ratio, load_gold, score_document
+    from kg.builder.pipeline import build_graph_from_articles
+    from kg.builder.read import read_inputs
+    from kg.eval.score import _sum_prf, _sum_ratio, load_gold, score_document
     from kg.export.rdf import to_graph
-    from kg.read import read_inputs
 
     gold_dirs = args.gold or [SHARED / "gold"]
-    art_dirs = args.articles or [SHARED / "corpora" / "dev", SHARED / "seeds", ROOT / "tests/data/heldout"]
+    art_dirs = args.articles or [
+        SHARED / "corpora" / "dev",
+        SHARED / "seeds",
+        ROOT / "tests/data/heldout",
+    ]
     rng = parse_range(args.only)
     golds = []
     for d in gold_dirs:
@@ -58,7 +62,9 @@ def main() -> None:
             n = prefix_number(gold.document)
             if rng and (n is None or not rng[0] <= n <= rng[1]):
                 continue
-            article = next((a / gold.document for a in art_dirs if (a / gold.document).is_file()), None)
+            article = next(
+                (a / gold.document for a in art_dirs if (a / gold.document).is_file()), None
+            )
             if article is None:
                 continue
             golds.append((gold, article))
@@ -91,16 +97,23 @@ def main() -> None:
             print("  spurious entities:", [(s.label, s.reason) for s in score.spurious_entities])
             print("  wrong types:", [(w.entity, w.found, w.expected) for w in score.wrong_types])
             print("  missed facts:", score.missed_facts)
-            print("  spurious facts:", [(f.subject, f.property, f.object) for f in score.spurious_facts])
-            print("  missed events:", [
-                {k: v for k, v in e.__dict__.items() if v} for e in score.missed_events])
+            print(
+                "  spurious facts:",
+                [(f.subject, f.property, f.object) for f in score.spurious_facts],
+            )
+            print(
+                "  missed events:",
+                [{k: v for k, v in e.__dict__.items() if v} for e in score.missed_events],
+            )
             print("  wrong events:", [(c, l) for _, c, l in score.wrong_events])
     ent = _sum_prf(s.entities for s in scores)
     facts = _sum_prf(s.facts for s in scores)
     ev = _sum_ratio(s.events for s in scores)
     evp = _sum_ratio(s.event_precision for s in scores)
     dup = sum(len(s.duplicates) for s in scores)
-    print(f"{'document':44} {'entF1':>5} {'factP':>5} {'factR':>5} {'factF1':>6} {'evR':>7} {'evP':>7} dup")
+    print(
+        f"{'document':44} {'entF1':>5} {'factP':>5} {'factR':>5} {'factF1':>6} {'evR':>7} {'evP':>7} dup"
+    )
     for r in rows:
         print(
             f"{r['document'][:44]:44} {r['entity_f1']:5.2f} {r['fact_p']:5.2f} {r['fact_r']:5.2f}"

@@ -22,13 +22,13 @@ SHARED = ROOT.parent / "shared"
 
 def build_and_score(articles, nlp, gazetteer, gold_paths, out: Path):
     """Build ``articles`` with the given gazetteer and score each against its gold file."""
-    from kg.builder import extract_all, write_outputs
-    from kg.eval import load_gold, load_graph, score_document
-    from kg.extract.mentions import Context
-    from kg.graph import build_graph
-    from kg.lexicon import load_lexicon
+    from kg.builder.extract.lexicon import load_lexicon
+    from kg.builder.extract.mentions import Context
+    from kg.builder.graph import build_graph
+    from kg.builder.pipeline import extract_all, write_outputs
+    from kg.builder.resolve import resolve
+    from kg.eval.score import load_gold, load_graph, score_document
     from kg.model import Document
-    from kg.resolve import resolve
 
     ctx = Context(gazetteer, load_lexicon(), nlp.tokenizer)
     scores = {}
@@ -50,9 +50,9 @@ def main(argv: list[str] | None = None) -> dict:
     if not (SHARED / "gold").is_dir():
         sys.exit("../shared is not available: nothing to measure")
     sys.path.insert(0, str(ROOT))
-    from kg.gazetteer import Gazetteer
-    from kg.nlp import load_model
-    from kg.read import read_inputs
+    from kg.builder.extract.gazetteer import Gazetteer
+    from kg.builder.nlp import load_model
+    from kg.builder.read import read_inputs
 
     paths = [ROOT / "seeds" / "000_8de8a0582fcf7fc5.txt"]
     paths += sorted((SHARED / "corpora" / "dev").glob("*.txt"))

@@ -6,12 +6,12 @@ Usage::
                                     [--no-memory] [--profile]
 
 The first N articles of ``../shared/corpora/bbc/*/*.txt`` (sorted paths) are read with
-:func:`kg.read.read_inputs`. The model is loaded and warmed (one small document through spaCy and
+:func:`kg.builder.read.read_inputs`. The model is loaded and warmed (one small document through spaCy and
 through kg's extractor, export modules imported) before anything is timed. Then, in one process:
 
 * round 1: the bare pass (``nlp.pipe`` over the texts, same model and batch size), then the kg
-  pass (fresh context, :func:`kg.builder.extract_all`, :func:`kg.resolve.resolve`,
-  :func:`kg.graph.build_graph`: what :func:`kg.builder.build_graph_from_articles` does, timed
+  pass (fresh context, :func:`kg.builder.extract_all`, :func:`kg.builder.resolve.resolve`,
+  :func:`kg.builder.graph.build_graph`: what :func:`kg.builder.build_graph_from_articles` does, timed
   by stage), then the export of every format to a temporary folder
   (:func:`kg.builder.write_outputs`);
 * round 2 (``--rounds 2``): kg first, then bare, to show order effects;
@@ -106,10 +106,10 @@ def kg_pass(nlp, articles: list, batch_size: int) -> tuple[Any, dict[str, float]
     Returns:
         The graph, seconds per stage, and the extraction warnings.
     """
-    from kg.builder import extract_all, make_context
-    from kg.graph import build_graph
+    from kg.builder.graph import build_graph
+    from kg.builder.pipeline import extract_all, make_context
+    from kg.builder.resolve import resolve
     from kg.model import Document
-    from kg.resolve import resolve
 
     stages: dict[str, float] = {}
     warnings: list[str] = []
@@ -137,7 +137,7 @@ def kg_pass(nlp, articles: list, batch_size: int) -> tuple[Any, dict[str, float]
 
 def export_pass(G, out_dir: Path) -> tuple[int, int]:
     """Write every export format; returns (files, bytes) written."""
-    from kg.builder import write_outputs
+    from kg.builder.pipeline import write_outputs
 
     files = write_outputs(G, out_dir)
     return len(files), sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
@@ -147,8 +147,8 @@ def warm_up(nlp) -> None:
     """Load every lazily-loaded resource so that no pass pays for it."""
     import kg.export.rdf  # noqa: F401 - imported for their import time
     import kg.export.tabular  # noqa: F401
-    import kg.view  # noqa: F401
-    from kg.builder import extract_all, make_context
+    import kg.export.view  # noqa: F401
+    from kg.builder.pipeline import extract_all, make_context
     from kg.model import Article
 
     list(nlp.pipe([WARMUP_TEXT]))
@@ -196,8 +196,8 @@ def run(
     profile: bool = False,
 ) -> dict[str, Any]:
     """Run the benchmark and return every figure (see the module docstring)."""
-    from kg.nlp import choose_model, load_model
-    from kg.read import read_inputs
+    from kg.builder.nlp import choose_model, load_model
+    from kg.builder.read import read_inputs
 
     files = select_files(corpus, n)
     read = read_inputs([str(p) for p in files])

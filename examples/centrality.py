@@ -12,12 +12,12 @@ from pathlib import Path
 import networkx as nx
 
 try:
-    import kg.load  # noqa: F401
+    import kg.analyze.load  # noqa: F401
 except ImportError:  # run from a source checkout without installing: use the repo's package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.analyze import entity_graph  # noqa: E402
-from kg.load import load_graph  # noqa: E402
+from kg.analyze.report import entity_graph  # noqa: E402
+from kg.analyze.load import load_graph  # noqa: E402
 
 
 def main(path: str) -> None:

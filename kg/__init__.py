@@ -8,18 +8,18 @@ __version__ = "0.1.0"
 __all__ = ["build", "load_graph", "__version__"]
 
 if TYPE_CHECKING:
-    from kg.builder import BuildResult
+    from kg.builder.pipeline import BuildResult
 
 
 def build(*args: Any, **kwargs: Any) -> BuildResult:
     """Build a graph from articles; see :func:`kg.builder.build`."""
-    from kg.builder import build as _build
+    from kg.builder.pipeline import build as _build
 
     return _build(*args, **kwargs)
 
 
 def load_graph(*args: Any, **kwargs: Any):
-    """Load an RDF export as a networkx graph; see :func:`kg.load.load_graph`."""
-    from kg.load import load_graph as _load
+    """Load an RDF export as a networkx graph; see :func:`kg.analyze.load.load_graph`."""
+    from kg.analyze.load import load_graph as _load
 
     return _load(*args, **kwargs)

@@ -60,10 +60,10 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out."""
-    from kg.builder import NothingBuiltError
-    from kg.builder import build as run_build
-    from kg.lexicon import PatternsError
-    from kg.nlp import ModelNotFoundError
+    from kg.builder.extract.lexicon import PatternsError
+    from kg.builder.nlp import ModelNotFoundError
+    from kg.builder.pipeline import NothingBuiltError
+    from kg.builder.pipeline import build as run_build
 
     columns = (
         TextColumn("[bold]building"),
@@ -140,7 +140,7 @@ def query(
     ] = False,
 ) -> None:
     """Run a SPARQL query (text, .rq file or --name) over an export and print the result."""
-    from kg.query import (
+    from kg.query.sparql import (
         QueryError,
         format_named_queries,
         format_result,
@@ -171,8 +171,8 @@ def serve(
     max_results: Annotated[int, typer.Option(help="Largest result (rows) served.")] = 10000,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint at /sparql, query page at /, the view at /view."""
-    from kg.query import QueryError
-    from kg.serve import serve as run_server
+    from kg.query.serve import serve as run_server
+    from kg.query.sparql import QueryError
 
     try:
         run_server(graph, host, port, timeout_s=timeout, max_results=max_results)
@@ -196,13 +196,13 @@ def evaluate(
     """Score a graph against gold annotations (entity/fact P/R/F1, types, events, titles)."""
     import tempfile
 
-    from kg.eval import format_table, run_eval, write_json
+    from kg.eval.score import format_table, run_eval, write_json
 
     if (graph is None) == (not build_inputs):
         fail("give exactly one of --graph PATH or --build INPUT...", 2)
     with tempfile.TemporaryDirectory() as tmp:
         if build_inputs:
-            from kg.builder import build as run_build
+            from kg.builder.pipeline import build as run_build
 
             run_build(build_inputs, Path(tmp), model=model)
             graph = Path(tmp) / "graph.ttl"
@@ -227,9 +227,9 @@ def analyze(
     top: Annotated[int, typer.Option(help="How many top entities to list.")] = 10,
 ) -> None:
     """Analyse an export: central entities, communities, components, timeline, co-occurrence."""
-    from kg.analyze import analyze as run_analysis
-    from kg.analyze import render_markdown, write_report
-    from kg.load import load_graph
+    from kg.analyze.load import load_graph
+    from kg.analyze.report import analyze as run_analysis
+    from kg.analyze.report import render_markdown, write_report
 
     try:
         G = load_graph(graph)

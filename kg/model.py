@@ -1,6 +1,6 @@
 """Plain typed values passed between the pipeline stages (read → nlp → extract → resolve → graph).
 
-The in-memory graph (``kg.graph``) is a :class:`networkx.MultiDiGraph` with this schema, which every
+The in-memory graph (``kg.builder.graph``) is a :class:`networkx.MultiDiGraph` with this schema, which every
 exporter, the view, the analytics and the evaluator rely on:
 
 * node key: the node's IRI (``str``);

@@ -42,7 +42,7 @@ DEFAULT_SHARED = REPO.parent / "shared" / "data"
 DEFAULT_OUT = REPO / "kg" / "data"
 
 sys.path.insert(0, str(REPO))
-from kg.gazetteer import CITY_COLUMNS, COUNTRY_COLUMNS, ORG_COLUMNS  # noqa: E402  (one schema)
+from kg.builder.extract.gazetteer import CITY_COLUMNS, COUNTRY_COLUMNS, ORG_COLUMNS  # noqa: E402  (one schema)
 
 MIN_CITY_POPULATION = 15000
 GZIP_THRESHOLD = 2_000_000  # bytes: gzip cities.tsv above this size

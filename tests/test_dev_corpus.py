@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.eval import load_gold, run_eval
+from kg.eval.score import load_gold, run_eval
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ def test_dev_articles_each_built_on_its_own_meet_the_targets(tmp_path):
         graphs.append(out / "graph.ttl")
         golds.append(GOLD / f"{article.stem}.json")
     # score each document against its own graph, then micro-average the counts
-    from kg.eval import load_graph, score_document
+    from kg.eval.score import load_graph, score_document
 
     docs = [score_document(load_graph(g), load_gold(p)) for g, p in zip(graphs, golds, strict=True)]
     tp = sum(d.entities.tp for d in docs)

@@ -1,4 +1,4 @@
-"""Tests for kg.eval: every SPEC §4 scoring rule, on small hand-built rdflib graphs."""
+"""Tests for kg.eval.score: every SPEC §4 scoring rule, on small hand-built rdflib graphs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import rdflib
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from kg.eval import (
+from kg.eval.score import (
     Gold,
     accepted_types,
     format_table,
@@ -27,7 +27,7 @@ from kg.eval import (
     to_json,
     write_json,
 )
-from kg.namespace import KG, KGR, SUPERCLASS, WD
+from kg.vocab import KG, KGR, SUPERCLASS, WD
 
 DATA = Path(__file__).parent / "data"
 SEED_GOLD = DATA / "000_8de8a0582fcf7fc5.json"
@@ -127,6 +127,8 @@ def test_normalise_values() -> None:
     assert normalise("Bank of the West") == "bank of the west"
     assert normalise("The") == "the"
     assert normalise("Russia") != normalise("Russian")
+    assert normalise("OPEC+") == normalise("OPEC Plus") == "opec plus"
+    assert normalise("OPEC+") != normalise("OPEC")
 
 
 # --------------------------------------------------------------------------- entities

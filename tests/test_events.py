@@ -13,7 +13,7 @@ ANCHOR = dt.date(2023, 3, 12)  # a Sunday
 
 @pytest.fixture(scope="module")
 def events():
-    from kg.builder import build_graph_from_articles
+    from kg.builder.pipeline import build_graph_from_articles
 
     def run(text: str):
         G = build_graph_from_articles([Article("e.txt", text, ANCHOR)])

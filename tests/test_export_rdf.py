@@ -18,9 +18,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, SH
 
 import kg.export.rdf as rdf
-from kg.export import atomic_write_text
+from kg.io import atomic_write_text
 from kg.model import Evidence
-from kg.namespace import KG, KGR
+from kg.vocab import KG, KGR
 
 ROOT = Path(__file__).parents[1]
 SHAPES = ROOT / "ontology" / "shapes.ttl"

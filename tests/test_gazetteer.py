@@ -1,4 +1,4 @@
-"""Tests for kg.gazetteer and the data files built by scripts/build_gazetteer.py."""
+"""Tests for kg.builder.extract.gazetteer and the data files built by scripts/build_gazetteer.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.gazetteer import GazEntry, Gazetteer, normalize
+from kg.builder.extract.gazetteer import GazEntry, Gazetteer, normalize
 
 SHARED = Path(__file__).parents[1].parent / "shared" / "data"
 DATA = Path(__file__).parents[1] / "kg" / "data"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.eval import load_gold, load_graph, score_document
+from kg.eval.score import load_gold, load_graph, score_document
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""Tests for kg.load: RDF exports (built by hand per docs/rdf-model.md) back into networkx."""
+"""Tests for kg.analyze.load: RDF exports (built by hand per docs/rdf-model.md) back into networkx."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import networkx as nx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from kg.analyze import analyze
+from kg.analyze.load import load_graph, load_rdf, most_specific, rdf_to_networkx, to_simple_graph
+from kg.analyze.report import analyze
 from kg.export.tabular import generate_graphml
-from kg.load import load_graph, load_rdf, most_specific, rdf_to_networkx, to_simple_graph
 from kg.model import Document, Evidence
 
 ID = "https://w3id.org/newskg/id/"
@@ -311,6 +311,6 @@ def test_round_trip_through_rdf_export(sample_graph, tmp_path, name):
 def test_folder_of_rdf_export_analyses_like_the_graph(sample_graph, tmp_path):
     rdf = pytest.importorskip("kg.export.rdf")
     rdf.write_rdf(sample_graph, tmp_path)
-    from kg.analyze import render_json
+    from kg.analyze.report import render_json
 
     assert render_json(analyze(load_graph(tmp_path))) == render_json(analyze(sample_graph))

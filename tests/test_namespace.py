@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
-from kg.namespace import (
+from kg.vocab import (
     ENTITY_CLASSES,
     EVENT_CLASSES,
     KG,

@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV, SH
 
-from kg.namespace import EVENT_CLASSES, KG, KG_NS, RELATIONS, SUPERCLASS
+from kg.vocab import EVENT_CLASSES, KG, KG_NS, RELATIONS, SUPERCLASS
 
 ROOT = Path(__file__).parents[1]
 ONTOLOGY = ROOT / "ontology" / "kg.ttl"

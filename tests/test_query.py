@@ -1,4 +1,4 @@
-"""Tests for kg.query: loading exports, named queries, read-only SPARQL and result formats."""
+"""Tests for kg.query.sparql: loading exports, named queries, read-only SPARQL and result formats."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ import pytest
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from kg import query as q
-from kg.namespace import KG, KGR, WD
+from kg.query import sparql as q
+from kg.vocab import KG, KGR, WD
 
 GOLD = Path(__file__).parent / "data" / "000_8de8a0582fcf7fc5.json"
 
@@ -372,12 +372,10 @@ def test_resolve_query_arg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert q.resolve_query_arg("-", None) == "ASK {}"
 
 
-def test_package_copy_of_queries_is_in_sync() -> None:
-    if not q.PACKAGE_QUERIES_DIR.is_dir():
-        pytest.skip("kg/data/queries not created (copied from ontology/queries at build time)")
-    canonical = {p.name: p.read_bytes() for p in q.REPO_QUERIES_DIR.glob("*.rq")}
-    shipped = {p.name: p.read_bytes() for p in q.PACKAGE_QUERIES_DIR.glob("*.rq")}
-    assert shipped == canonical
+def test_named_queries_are_the_ontology_folder_shipped_in_the_package() -> None:
+    repo = Path(__file__).parents[1] / "ontology" / "queries"
+    assert q.queries_dir().resolve() == repo.resolve()
+    assert sorted(q.named_queries()) == sorted(p.stem for p in repo.glob("*.rq"))
 
 
 # --------------------------------------------------------------------------- running

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from kg.read import decode, expand_inputs, parse_text, read_inputs, unwrap
+from kg.builder.read import decode, expand_inputs, parse_text, read_inputs, unwrap
 
 
 def test_header_date_and_headline_are_parsed():

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.model
 
 @pytest.fixture(scope="module")
 def extract():
-    from kg.builder import build_graph_from_articles
+    from kg.builder.pipeline import build_graph_from_articles
 
     def run(text: str, date: dt.date | None = dt.date(2023, 3, 12)):
         G = build_graph_from_articles([Article("t.txt", text, date)])

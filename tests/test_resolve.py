@@ -1,5 +1,5 @@
+from kg.builder.resolve import alias_remap, build_entities, short_name_remap
 from kg.model import Mention
-from kg.resolve import alias_remap, build_entities, short_name_remap
 
 
 def m(doc, text, cls, key, label, source="ner", is_name=True, same_as=()):

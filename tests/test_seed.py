@@ -10,8 +10,8 @@ import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
 
 import kg
-from kg.eval import load_gold, run_eval, score_corpus
-from kg.query import load_store, named_queries, run_query
+from kg.eval.score import load_gold, run_eval, score_corpus
+from kg.query.sparql import load_store, named_queries, run_query
 
 pytestmark = pytest.mark.model
 
@@ -154,7 +154,7 @@ def test_seed_export_conforms_to_shapes(built):
 
 def test_score_corpus_reads_trig_too(built):
     _, out = built
-    from kg.eval import load_graph
+    from kg.eval.score import load_graph
 
     assert score_corpus(load_graph(out / "graph.trig"), [load_gold(GOLD)]).entities.f1 >= 0.95
 

@@ -1,4 +1,4 @@
-"""Tests for kg.serve: a server subprocess on loopback, queried with SPARQLWrapper and urllib."""
+"""Tests for kg.query.serve: a server subprocess on loopback, queried over HTTP."""
 
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from kg import query as q
-from kg import serve as s
-from kg.namespace import KG, KGR
+from kg.query import serve as s
+from kg.query import sparql as q
+from kg.vocab import KG, KGR
 
 pytestmark = pytest.mark.server
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
@@ -93,7 +93,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     cmd = [
-        sys.executable, "-m", "kg.serve", str(folder), "--host", "127.0.0.1", "--port", str(port),
+        sys.executable, "-m", "kg.query.serve", str(folder),
+        "--host", "127.0.0.1", "--port", str(port),
         "--timeout", str(TIME_LIMIT), "--max-results", str(MAX_RESULTS), "--quiet",
     ]  # fmt: skip
     with log.open("wb") as out:

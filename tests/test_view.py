@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg import view
+from kg.export import view
 from kg.model import Document, Evidence
 
 DOC = "000_8de8a0582fcf7fc5.txt"

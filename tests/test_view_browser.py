@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import view
+from kg.export import view
 
 CHROMIUM = Path(view.CHROMIUM)
 pytestmark = pytest.mark.browser
@@ -156,7 +156,7 @@ def panel_text(page) -> str:
 
 
 def screenshot(html_path: Path, png_path: Path) -> Path:
-    """Save a PNG of the page (see :func:`kg.view.screenshot`).
+    """Save a PNG of the page (see :func:`kg.export.view.screenshot`).
 
     Runs in a thread of its own: playwright's sync API refuses to nest in the running one.
     """

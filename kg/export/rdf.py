@@ -31,9 +31,9 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from kg.export import atomic_write_text
+from kg.io import atomic_write_text
 from kg.model import Document, Evidence
-from kg.namespace import EVENT_CLASSES, KG, KG_NS, KGR, KGR_NS, ROLES, WD
+from kg.vocab import EVENT_CLASSES, KG, KG_NS, KGR, KGR_NS, ROLES, WD
 
 __all__ = [
     "PREFIXES",

@@ -26,8 +26,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import atomic_write_text
-from kg.namespace import EVENT_CLASSES, SUPERCLASS
+from kg.io import atomic_write_text
+from kg.vocab import EVENT_CLASSES, SUPERCLASS
 
 __all__ = [
     "JOIN",
@@ -258,7 +258,7 @@ def to_simple_attrs(G: nx.Graph) -> nx.MultiDiGraph:
     attributes are dropped.
 
     Args:
-        G: A graph in the :mod:`kg.model` schema (or one from :func:`kg.load.load_graph`).
+        G: A graph in the :mod:`kg.model` schema (or one from :func:`kg.analyze.load.load_graph`).
 
     Returns:
         A new :class:`networkx.MultiDiGraph` keyed like ``G``.

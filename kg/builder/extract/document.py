@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from kg.extract.events import extract_events
-from kg.extract.mentions import Context, extract_mentions
-from kg.extract.references import MentionIndex, find_exercises, find_forces, find_references
-from kg.extract.relations import DocView, extract_relations
+from kg.builder.extract.events import extract_events
+from kg.builder.extract.mentions import Context, extract_mentions
+from kg.builder.extract.references import MentionIndex, find_exercises, find_forces, find_references
+from kg.builder.extract.relations import DocView, extract_relations
 from kg.model import Article, DocResult
 
 
@@ -20,7 +20,7 @@ def extract_document(doc: Doc, article: Article, ctx: Context) -> DocResult:
         ctx: Shared gazetteer, lexicon and matchers.
 
     Returns:
-        Everything found, with keys local to the corpus (resolved later by :mod:`kg.resolve`).
+        Everything found, with keys local to the corpus (resolved later by :mod:`kg.builder.resolve`).
     """
     mentions = extract_mentions(doc, article.id, ctx)
     index = MentionIndex(mentions)

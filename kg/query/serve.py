@@ -49,7 +49,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from kg.query import (
+from kg.query.sparql import (
     QueryBusyError,
     QueryError,
     QueryResult,
@@ -67,7 +67,7 @@ from kg.query import (
     to_xml,
 )
 
-QUERY_PAGE = Path(__file__).resolve().parent / "data" / "query.html"
+QUERY_PAGE = Path(__file__).resolve().parents[1] / "data" / "query.html"
 
 #: Output formats of SELECT/ASK results: key → media type.
 SOLUTION_FORMATS: dict[str, str] = {
@@ -594,8 +594,10 @@ def serve(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``python -m kg.serve PATH [--host H] [--port P] ...``; return the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m kg.serve", description=__doc__.splitlines()[0])
+    """Run ``python -m kg.query.serve PATH [--host H] [--port P] ...``; return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m kg.query.serve", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("path", type=Path, help="graph file or exports folder")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback)")
     parser.add_argument("--port", type=int, default=7878, help="TCP port (default 7878)")

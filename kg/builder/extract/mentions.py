@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import GazEntry, Gazetteer
-from kg.lexicon import Lexicon
+from kg.builder.extract.gazetteer import GazEntry, Gazetteer
+from kg.builder.extract.lexicon import Lexicon
 from kg.model import Mention
 
 #: spaCy NER labels that can name an entity, with the class they suggest.

@@ -12,14 +12,14 @@ from typing import TextIO
 
 import networkx as nx
 
-from kg.extract.mentions import Context
-from kg.extract.pipeline import extract_document
-from kg.gazetteer import Gazetteer
-from kg.lexicon import load_lexicon
+from kg.builder.extract.document import extract_document
+from kg.builder.extract.gazetteer import Gazetteer
+from kg.builder.extract.lexicon import load_lexicon
+from kg.builder.extract.mentions import Context
+from kg.builder.nlp import load_model, pipe
+from kg.builder.read import read_inputs
+from kg.builder.resolve import resolve
 from kg.model import Article, DocResult, Document
-from kg.nlp import load_model, pipe
-from kg.read import read_inputs
-from kg.resolve import resolve
 
 #: Called after each document with (documents done, documents in all).
 Progress = Callable[[int, int], None]
@@ -107,7 +107,7 @@ def build_graph_from_articles(
     progress: Progress | None = None,
 ) -> nx.MultiDiGraph:
     """Build the graph of already-read articles (no files written)."""
-    from kg.graph import build_graph
+    from kg.builder.graph import build_graph
 
     warnings = warnings if warnings is not None else []
     nlp = load_model(model)
@@ -124,7 +124,7 @@ def write_outputs(G: nx.MultiDiGraph, out_dir: Path, title: str = "kg") -> list[
     """Write every export format into ``out_dir`` (each file atomically)."""
     from kg.export.rdf import write_rdf
     from kg.export.tabular import write_tabular
-    from kg.view import write_html
+    from kg.export.view import write_html
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = list(write_rdf(G, out_dir))
@@ -135,7 +135,7 @@ def write_outputs(G: nx.MultiDiGraph, out_dir: Path, title: str = "kg") -> list[
 
 def write_report(result: BuildResult, out_dir: Path) -> Path:
     """Write ``report.json``: counts, warnings, model and time of the build."""
-    from kg.export import atomic_write_text
+    from kg.io import atomic_write_text
 
     report = {
         "kg_report": 1,
@@ -177,7 +177,7 @@ def build(
     Raises:
         NothingBuiltError: if no article could be read.
     """
-    from kg.nlp import choose_model
+    from kg.builder.nlp import choose_model
 
     started = time.perf_counter()
     read = read_inputs(inputs, stdin=stdin)

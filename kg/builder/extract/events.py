@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from kg.extract import dates
-from kg.extract.relations import (
+from kg.builder.extract import dates
+from kg.builder.extract.relations import (
     PLACES,
     DocView,
     cancelled,

@@ -1,7 +1,7 @@
 """Load an RDF export of kg back into networkx: the Python API for users' own analysis scripts.
 
 Example:
-    >>> from kg.load import load_graph, to_simple_graph
+    >>> from kg.analyze.load import load_graph, to_simple_graph
     >>> G = load_graph("exports/")                 # doctest: +SKIP
     >>> G.nodes["https://w3id.org/newskg/id/country/france"]["label"]  # doctest: +SKIP
     'France'
@@ -11,7 +11,7 @@ Example:
     >>> nx.pagerank(to_simple_graph(G), weight="weight")   # doctest: +SKIP
 
 The result follows the in-memory schema of :mod:`kg.model`, so the exporters
-(:mod:`kg.export.tabular`) and :mod:`kg.analyze` work on it unchanged.
+(:mod:`kg.export.tabular`) and :mod:`kg.analyze.report` work on it unchanged.
 
 """
 
@@ -30,7 +30,7 @@ from rdflib.namespace import DCTERMS, OWL, SKOS
 from rdflib.term import Node
 
 from kg.model import Document, Evidence
-from kg.namespace import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS
+from kg.vocab import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS
 
 __all__ = [
     "EXPORT_FILES",

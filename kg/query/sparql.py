@@ -30,13 +30,14 @@ import threading
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.namespace import KG_NS, KGR_NS
+from kg.vocab import KG_NS, KGR_NS
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -71,8 +72,8 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 EXPORT_FILES: tuple[str, ...] = ("graph.trig", "graph.ttl", "graph.nt", "graph.jsonld")
 
 #: Canonical named queries (source checkout) and the copy shipped as package data.
-REPO_QUERIES_DIR = Path(__file__).resolve().parents[1] / "ontology" / "queries"
-PACKAGE_QUERIES_DIR = Path(__file__).resolve().parent / "data" / "queries"
+#: The named queries, packaged with the ontology (``ontology/queries``).
+QUERIES_DIR = Path(str(resources.files("kg") / "ontology" / "queries"))
 
 #: Output formats of :func:`format_result`.
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
@@ -229,10 +230,8 @@ def load_store(path: Path) -> ox.Store:
 
 
 def queries_dir() -> Path:
-    """Return the named-queries folder: ``ontology/queries`` if present, else the package copy."""
-    if REPO_QUERIES_DIR.is_dir() and any(REPO_QUERIES_DIR.glob("*.rq")):
-        return REPO_QUERIES_DIR
-    return PACKAGE_QUERIES_DIR
+    """Return the named-queries folder (``ontology/queries``, shipped inside the package)."""
+    return QUERIES_DIR
 
 
 def parse_named_query(path: Path) -> NamedQuery:

@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from kg.extract.mentions import slug
+from kg.builder.extract.mentions import slug
+from kg.builder.resolve import Resolution
 from kg.model import Document, Entity, EventRecord, Evidence
-from kg.namespace import KGR_NS
-from kg.resolve import Resolution
+from kg.vocab import KGR_NS
 
 #: IRI path segment for each identity-key prefix (keys are ``prefix:rest``).
 KEY_SEGMENTS: dict[str, str] = {

@@ -14,8 +14,8 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.mentions import Context, tokens_of
-from kg.extract.references import MentionIndex, force_owner
+from kg.builder.extract.mentions import Context, tokens_of
+from kg.builder.extract.references import MentionIndex, force_owner
 from kg.model import Attribute, Evidence, Mention, Relation
 
 ORG_LIKE = {"Organization", "MilitaryForce"}

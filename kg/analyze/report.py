@@ -1,11 +1,11 @@
 """Graph analytics for analysts: counts, central entities, communities, components, timeline.
 
 Works on any graph in the :mod:`kg.model` schema, built by the pipeline or loaded from an export
-with :func:`kg.load.load_graph`.
+with :func:`kg.analyze.load.load_graph`.
 
 Example:
-    >>> from kg.load import load_graph
-    >>> from kg.analyze import analyze, render_markdown, write_report
+    >>> from kg.analyze.load import load_graph
+    >>> from kg.analyze.report import analyze, render_markdown, write_report
     >>> G = load_graph("exports/")                              # doctest: +SKIP
     >>> print(render_markdown(analyze(G)))                      # doctest: +SKIP
     >>> write_report(G, "exports/analysis", plot=True)          # doctest: +SKIP
@@ -31,8 +31,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.export import atomic_write_bytes, atomic_write_text
-from kg.namespace import EVENT_CLASSES
+from kg.io import atomic_write_bytes, atomic_write_text
+from kg.vocab import EVENT_CLASSES
 
 __all__ = [
     "Analysis",
@@ -429,7 +429,7 @@ def analyze(
     """Compute the analyst's overview of a graph.
 
     Args:
-        G: A graph in the :mod:`kg.model` schema (e.g. from :func:`kg.load.load_graph`).
+        G: A graph in the :mod:`kg.model` schema (e.g. from :func:`kg.analyze.load.load_graph`).
         top_n: Length of the ranked lists (central entities, communities, co-occurrences).
         seed: Seed of the Louvain community detection.
         min_shared: Minimum number of shared documents for a co-occurring pair.

@@ -2,7 +2,8 @@
 
 Decisions where SPEC §4 leaves room (tests in ``tests/test_eval.py`` pin each one):
 
-* **Normalisation**: NFKC, case-fold, possessive ``'s``/``’s`` removed at word ends, dots and
+* **Normalisation**: NFKC, case-fold, possessive ``'s``/``’s`` removed at word ends, ``+`` read
+  as "plus" (``OPEC+`` == ``OPEC Plus``, not ``OPEC``), dots and
   apostrophes dropped (``"U.S."`` == ``"US"``), every other run of whitespace/punctuation
   collapsed to one space, then a leading ``"the"`` removed.
 * **not_entities** are checked against ``rdfs:label`` only (``skos:altLabel`` legitimately holds
@@ -14,7 +15,7 @@ Decisions where SPEC §4 leaves room (tests in ``tests/test_eval.py`` pin each o
   when at least one node matches it.
 * **Type accuracy**: per matched gold entity, on the node assigned to it. The node's most specific
   ``kg:`` classes (those of its entity classes that are no other one's ancestor in
-  :data:`kg.namespace.SUPERCLASS`) must all be accepted gold types. A gold ``Location`` also
+  :data:`kg.vocab.SUPERCLASS`) must all be accepted gold types. A gold ``Location`` also
   accepts the subclasses of ``Location`` (``City``, ``Region``), which SPEC §3 introduces as
   refinements of it; no other subclass is implied (a gold ``Organization`` does not accept
   ``MilitaryForce`` unless listed).
@@ -52,7 +53,7 @@ import rdflib
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from kg.namespace import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS, WD
+from kg.vocab import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS, WD
 
 # --------------------------------------------------------------------------- gold files
 
@@ -245,11 +246,12 @@ _LEADING_THE = re.compile(r"^the\s+")
 def normalise(name: str) -> str:
     """Return the SPEC §4 matching key of a name.
 
-    Case-folded, possessive ``'s`` removed, dots and apostrophes dropped, other whitespace and
-    punctuation collapsed to single spaces, leading "the" removed: ``"The UN's"`` -> ``"un"``.
+    Case-folded, possessive ``'s`` removed, ``+`` read as "plus", dots and apostrophes dropped,
+    other whitespace and punctuation collapsed to single spaces, leading "the" removed:
+    ``"The UN's"`` -> ``"un"``, ``"OPEC+"`` -> ``"opec plus"``.
     """
     text = unicodedata.normalize("NFKC", name).casefold()
-    text = _POSSESSIVE.sub("", text)
+    text = _POSSESSIVE.sub("", text).replace("+", " plus ")
     text = _DROPPED.sub("", text)
     text = _SEPARATORS.sub(" ", text).strip()
     return _LEADING_THE.sub("", text) or text

@@ -32,7 +32,7 @@ import pyvis
 from pyvis.network import Network
 
 #: Folder with the page template, script and stylesheet of the view.
-ASSET_DIR = Path(__file__).parent / "data" / "view"
+ASSET_DIR = Path(__file__).parents[1] / "data" / "view"
 #: vis-network version whose files are inlined from the pyvis package.
 VIS_VERSION = "9.1.2"
 #: Above this many initially shown nodes vis-network's slow "improved" layout is switched off.
@@ -155,7 +155,7 @@ def pagerank(G: nx.MultiDiGraph) -> dict[str, float]:
     Returns:
         Score of each node, rounded to 12 decimals so ties compare exactly.
     """
-    from kg.analyze import pagerank as power_iteration
+    from kg.analyze.report import pagerank as power_iteration
 
     undirected = nx.MultiGraph()
     undirected.add_nodes_from(G.nodes)
@@ -501,7 +501,7 @@ def write_html(G: nx.MultiDiGraph, path: Path, **kw: Any) -> Path:
         **kw: Passed to :func:`generate_html` (``title``, ``max_nodes``).
 
     """
-    from kg.export import atomic_write_text
+    from kg.io import atomic_write_text
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

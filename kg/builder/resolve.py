@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from kg.extract.mentions import clean_name
+from kg.builder.extract.mentions import clean_name
 from kg.model import Attribute, DocResult, Entity, EventRecord, Mention, Relation
 
 #: When mentions of one thing disagree on its class, the more specific evidence wins.

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.mentions import Context, slug, tokens_of
+from kg.builder.extract.mentions import Context, slug, tokens_of
 from kg.model import Mention
 
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}

@@ -1,0 +1,1 @@
+"""Using the graph in Python: loading exports into networkx and corpus analytics."""

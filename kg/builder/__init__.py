@@ -1,0 +1,1 @@
+"""Building: read → nlp → extract → resolve → graph (``kg.builder.pipeline.build`` runs them)."""

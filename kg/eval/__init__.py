@@ -1,0 +1,1 @@
+"""Scoring graphs against gold annotation files (SPEC §4)."""

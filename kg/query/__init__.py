@@ -1,0 +1,1 @@
+"""Using the graph through SPARQL: named queries, ``kg query`` and the ``kg serve`` endpoint."""
