@@ -1,31 +1,29 @@
-"""Plain typed values passed between the pipeline stages (read → nlp → extract → resolve → graph).
+"""Typed values passed between the stages (read → nlp → extract → resolve → graph) and the graph.
 
-The in-memory graph (``kg.builder.graph``) is a :class:`networkx.MultiDiGraph` with this schema, which every
-exporter, the view, the analytics and the evaluator rely on:
+The in-memory graph (``kg.builder.graph``) is a :class:`networkx.MultiDiGraph` keyed by IRI whose
+node and edge attributes are the records below (:class:`EntityNode`, :class:`EventNode`,
+:class:`EdgeData`). Every producer (the builder, ``kg.load_graph``) makes them with
+:func:`entity_node`, :func:`event_node` and :func:`edge_data`, so every consumer (exports, view,
+analytics, tables) reads the same fields:
 
 * node key: the node's IRI (``str``);
-* node attributes, all plain values:
-
-  - ``kind``: ``"entity"`` or ``"event"``;
-  - ``cls``: local name of the most specific ``kg:`` class (``"Country"``, ``"Protest"`` …);
-  - ``label``: the canonical name (events: a short description such as ``"Protest in Chile"``);
-  - ``alt_labels``: sorted tuple of every other surface form seen;
-  - ``same_as``: sorted tuple of Wikidata / GeoNames IRIs;
-  - ``titles``: sorted tuple of stated positions (persons);
-  - ``documents``: sorted tuple of document ids the node is mentioned in;
-  - events only: ``date`` (ISO ``YYYY-MM-DD`` or ``None``), ``topics`` (tuple), ``trigger`` (str),
-    ``evidence`` (tuple of :class:`Evidence`), ``confidence`` (float);
-
-* edge key: the ``kg:`` property local name (``"contributesTo"``; for event roles ``"agent"``,
-  ``"target"``, ``"participant"``, ``"place"``); edge attributes: ``prop`` (same as key),
-  ``evidence`` (tuple of :class:`Evidence`, sorted), ``confidence`` (float, max over evidence);
+* ``kind`` (``"entity"`` or ``"event"``), ``cls`` (local name of the most specific ``kg:`` class),
+  ``label``, ``documents`` (sorted ids of the documents it is mentioned in);
+* entities: ``alt_labels``, ``same_as`` (Wikidata / GeoNames IRIs), ``titles`` (sorted tuples);
+* events: ``date`` (ISO ``YYYY-MM-DD`` or ``None``), ``topics``, ``trigger``, ``evidence`` (sorted
+  tuple of :class:`Evidence`), ``confidence`` (float) and ``support`` (number of evidence items);
+* edge key: the ``kg:`` property local name (a relation such as ``"contributesTo"``, or an event
+  role such as ``"agent"``); :class:`EdgeData`: ``prop`` (same as key), ``evidence``,
+  ``confidence`` (the maximum over the evidence) and ``support``;
 * graph attribute ``documents``: ``dict[str, Document]`` keyed by document id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Literal, TypedDict
 
 
 @dataclass(frozen=True)
@@ -189,3 +187,114 @@ class Entity:
     same_as: set[str] = field(default_factory=set)
     titles: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
+
+
+# --------------------------------------------------------------------------- graph records
+
+
+class EntityNode(TypedDict):
+    """Attributes of an entity node of the graph."""
+
+    kind: Literal["entity"]
+    cls: str
+    label: str
+    alt_labels: tuple[str, ...]
+    same_as: tuple[str, ...]
+    titles: tuple[str, ...]
+    documents: tuple[str, ...]
+
+
+class EventNode(TypedDict):
+    """Attributes of an event node of the graph."""
+
+    kind: Literal["event"]
+    cls: str
+    label: str
+    documents: tuple[str, ...]
+    date: str | None
+    topics: tuple[str, ...]
+    trigger: str
+    evidence: tuple[Evidence, ...]
+    confidence: float
+    support: int
+
+
+class EdgeData(TypedDict):
+    """Attributes of a relation or role edge of the graph."""
+
+    prop: str
+    evidence: tuple[Evidence, ...]
+    confidence: float
+    support: int
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({v for v in values if v}))
+
+
+def entity_node(
+    cls: str,
+    label: str,
+    *,
+    alt_labels: Iterable[str] = (),
+    same_as: Iterable[str] = (),
+    titles: Iterable[str] = (),
+    documents: Iterable[str] = (),
+) -> EntityNode:
+    """The attributes of an entity node: sorted, distinct values; the label is no alias."""
+    return EntityNode(
+        kind="entity",
+        cls=cls,
+        label=label,
+        alt_labels=tuple(a for a in _strings(alt_labels) if a != label),
+        same_as=_strings(same_as),
+        titles=_strings(titles),
+        documents=_strings(documents),
+    )
+
+
+def event_node(
+    cls: str,
+    label: str,
+    *,
+    documents: Iterable[str],
+    evidence: Iterable[Evidence],
+    date: dt.date | str | None = None,
+    topics: Iterable[str] = (),
+    trigger: str = "",
+    confidence: float | None = None,
+) -> EventNode:
+    """The attributes of an event node; ``confidence`` defaults to the best evidence's."""
+    ev = tuple(sorted(set(evidence)))
+    iso = date.isoformat() if isinstance(date, dt.date) else (date[:10] if date else None)
+    return EventNode(
+        kind="event",
+        cls=cls,
+        label=label,
+        documents=_strings(documents),
+        date=iso,
+        topics=tuple(dict.fromkeys(t for t in topics if t)),
+        trigger=trigger,
+        evidence=ev,
+        confidence=confidence
+        if confidence is not None
+        else max((e.confidence for e in ev), default=0.0),
+        support=len(ev),
+    )
+
+
+def edge_data(prop: str, evidence: Iterable[Evidence], confidence: float | None = None) -> EdgeData:
+    """The attributes of an edge; ``confidence`` defaults to the best evidence's."""
+    ev = tuple(sorted(set(evidence)))
+    best = max((e.confidence for e in ev), default=0.0)
+    return EdgeData(
+        prop=prop,
+        evidence=ev,
+        confidence=best if confidence is None else confidence,
+        support=len(ev),
+    )
+
+
+def is_event_node(data: Mapping[str, Any]) -> bool:
+    """Whether node attributes describe an event."""
+    return data.get("kind") == "event"

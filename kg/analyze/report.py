@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 
 from kg.io import atomic_write_bytes, atomic_write_text
-from kg.vocab import EVENT_CLASSES
+from kg.model import is_event_node
 
 __all__ = [
     "Analysis",
@@ -171,10 +171,7 @@ class Analysis:
 # --------------------------------------------------------------------------- graph helpers
 
 
-def _is_event(data: Mapping[str, Any]) -> bool:
-    """Tell whether node attributes describe an event."""
-    kind = data.get("kind")
-    return kind == "event" if kind else data.get("cls") in EVENT_CLASSES
+_is_event = is_event_node
 
 
 def _entities(G: nx.Graph) -> list[Hashable]:

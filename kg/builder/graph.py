@@ -8,10 +8,10 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from kg.builder.extract.mentions import slug
 from kg.builder.resolve import Resolution
-from kg.model import Document, Entity, EventRecord, Evidence
-from kg.vocab import KGR_NS
+from kg.model import Document, Entity, EventRecord, Evidence, edge_data, entity_node, event_node
+from kg.text import slug
+from kg.vocab import KGR_NS, ROLES
 
 #: IRI path segment for each identity-key prefix (keys are ``prefix:rest``).
 KEY_SEGMENTS: dict[str, str] = {
@@ -44,10 +44,6 @@ def event_iri(event_id: str) -> str:
     return f"{KGR_NS}event/{quote(event_id, safe='')}"
 
 
-def _sorted(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(values)))
-
-
 def add_entities(G: nx.MultiDiGraph, entities: dict[str, Entity]) -> dict[str, str]:
     """Add entity nodes; returns key → IRI."""
     iris: dict[str, str] = {}
@@ -57,13 +53,14 @@ def add_entities(G: nx.MultiDiGraph, entities: dict[str, Entity]) -> dict[str, s
         iris[key] = iri
         G.add_node(
             iri,
-            kind="entity",
-            cls=ent.cls,
-            label=ent.label,
-            alt_labels=_sorted(ent.alt_labels - {ent.label}),
-            same_as=_sorted(ent.same_as),
-            titles=_sorted(ent.titles),
-            documents=_sorted(ent.documents),
+            **entity_node(
+                ent.cls,
+                ent.label,
+                alt_labels=ent.alt_labels,
+                same_as=ent.same_as,
+                titles=ent.titles,
+                documents=ent.documents,
+            ),
         )
     return iris
 
@@ -74,15 +71,7 @@ def add_relations(G: nx.MultiDiGraph, res: Resolution, iris: dict[str, str]) -> 
     for rel in res.relations:
         support[(rel.subj, rel.prop, rel.obj)].add(rel.evidence)
     for (subj, prop, obj), evidence in sorted(support.items()):
-        ev = tuple(sorted(evidence))
-        G.add_edge(
-            iris[subj],
-            iris[obj],
-            key=prop,
-            prop=prop,
-            evidence=ev,
-            confidence=max(e.confidence for e in ev),
-        )
+        G.add_edge(iris[subj], iris[obj], key=prop, **edge_data(prop, evidence))
 
 
 def event_label(ev: EventRecord, entities: dict[str, Entity]) -> str:
@@ -103,29 +92,19 @@ def add_events(G: nx.MultiDiGraph, res: Resolution, iris: dict[str, str]) -> Non
         iri = event_iri(ev.id)
         G.add_node(
             iri,
-            kind="event",
-            cls=ev.cls,
-            label=event_label(ev, res.entities),
-            alt_labels=(),
-            same_as=(),
-            titles=(),
-            documents=(ev.evidence.doc_id,),
-            date=ev.date.isoformat() if ev.date else None,
-            topics=tuple(ev.topics),
-            trigger=ev.trigger,
-            evidence=(ev.evidence,),
-            confidence=ev.evidence.confidence,
+            **event_node(
+                ev.cls,
+                event_label(ev, res.entities),
+                documents=(ev.evidence.doc_id,),
+                evidence=(ev.evidence,),
+                date=ev.date,
+                topics=ev.topics,
+                trigger=ev.trigger,
+            ),
         )
-        for role in ("agent", "target", "participant", "place"):
+        for role in ROLES:
             for key in getattr(ev, role):
-                G.add_edge(
-                    iri,
-                    iris[key],
-                    key=role,
-                    prop=role,
-                    evidence=(ev.evidence,),
-                    confidence=ev.evidence.confidence,
-                )
+                G.add_edge(iri, iris[key], key=role, **edge_data(role, (ev.evidence,)))
 
 
 def build_graph(res: Resolution, documents: Iterable[Document]) -> nx.MultiDiGraph:

@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from kg.builder.extract.mentions import clean_name
 from kg.model import Attribute, DocResult, Entity, EventRecord, Mention, Relation
+from kg.text import clean_name
 
 #: When mentions of one thing disagree on its class, the more specific evidence wins.
 CLASS_PRIORITY = ("MilitaryForce", "Country", "Person", "Organization", "Location", "Entity")

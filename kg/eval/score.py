@@ -43,7 +43,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -53,7 +52,18 @@ import rdflib
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
-from kg.vocab import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS, WD
+from kg.text import normalise
+from kg.vocab import (
+    ENTITY_CLASSES,
+    EVENT_CLASSES,
+    KG,
+    KG_NS,
+    RELATIONS,
+    ROLES,
+    SUPERCLASS,
+    WD,
+    most_specific,
+)
 
 # --------------------------------------------------------------------------- gold files
 
@@ -236,25 +246,6 @@ def load_graph(path: Path) -> Graph:
 
 
 # --------------------------------------------------------------------------- normalisation
-
-_POSSESSIVE = re.compile(r"['’]s\b")
-_DROPPED = re.compile(r"[.'’‘`´]")
-_SEPARATORS = re.compile(r"[\W_]+")
-_LEADING_THE = re.compile(r"^the\s+")
-
-
-def normalise(name: str) -> str:
-    """Return the SPEC §4 matching key of a name.
-
-    Case-folded, possessive ``'s`` removed, ``+`` read as "plus", dots and apostrophes dropped,
-    other whitespace and punctuation collapsed to single spaces, leading "the" removed:
-    ``"The UN's"`` -> ``"un"``, ``"OPEC+"`` -> ``"opec plus"``.
-    """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _POSSESSIVE.sub("", text).replace("+", " plus ")
-    text = _DROPPED.sub("", text)
-    text = _SEPARATORS.sub(" ", text).strip()
-    return _LEADING_THE.sub("", text) or text
 
 
 def _split_alternatives(slot: str) -> tuple[str, ...]:
@@ -485,22 +476,6 @@ class _GraphView:
     def entity_classes(self, iri: URIRef) -> set[str]:
         """Return the entity class local names a node is typed with."""
         return {_ENTITY_TYPES[t] for t in self.graph.objects(iri, RDF.type) if t in _ENTITY_TYPES}
-
-
-def _ancestors(cls: str) -> set[str]:
-    """Return the strict superclasses of a class per :data:`SUPERCLASS`."""
-    found: set[str] = set()
-    while cls in SUPERCLASS and SUPERCLASS[cls] not in found:
-        cls = SUPERCLASS[cls]
-        found.add(cls)
-    return found
-
-
-def most_specific(classes: Iterable[str]) -> tuple[str, ...]:
-    """Return the classes of a set that are not an ancestor of another one, sorted."""
-    classes = set(classes)
-    inherited = set().union(*(_ancestors(c) for c in classes)) if classes else set()
-    return tuple(sorted(classes - inherited))
 
 
 def accepted_types(types: Iterable[str]) -> frozenset[str]:
@@ -770,12 +745,16 @@ def _score_events(
     return Ratio.of(len(gold.events) - len(missed), len(gold.events)), by_type, missed
 
 
+#: Roles compared for event precision (SPEC §4: agent, target, place; dates apart).
+PRECISION_ROLES = ("agent", "target", "place")
+
+
 def _event_agrees(view: _GraphView, matcher: _Matcher, event: GoldEvent, node: URIRef) -> bool:
     """Tell whether an event node agrees with a gold event on every role both give.
 
     A role both give agrees when some value the node gives is acceptable (as for recall).
     """
-    for role in ("agent", "target", "place"):
+    for role in PRECISION_ROLES:
         wanted = getattr(event, role)
         got = [o for o in view.graph.objects(node, KG[role]) if isinstance(o, URIRef)]
         if wanted and got and not any(matcher.slot_matches(view.node(o), wanted) for o in got):

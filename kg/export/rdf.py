@@ -32,8 +32,8 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.io import atomic_write_text
-from kg.model import Document, Evidence
-from kg.vocab import EVENT_CLASSES, KG, KG_NS, KGR, KGR_NS, ROLES, WD
+from kg.model import Document, Evidence, is_event_node
+from kg.vocab import KG, KG_NS, KGR, KGR_NS, ROLES, WD
 
 __all__ = [
     "PREFIXES",
@@ -323,9 +323,7 @@ def _relation_triples(
 
 def _is_event(data: Mapping[str, Any]) -> bool:
     """Return True for event nodes."""
-    return data.get("kind") == "event" or (
-        data.get("kind") is None and data.get("cls") in EVENT_CLASSES
-    )
+    return is_event_node(data)
 
 
 def _documents(G: nx.MultiDiGraph) -> dict[str, Document | None]:

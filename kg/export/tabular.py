@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from kg.io import atomic_write_text
-from kg.vocab import EVENT_CLASSES, SUPERCLASS
+from kg.vocab import EVENT_CLASSES, GN_NS, SUPERCLASS, WD_NS
 
 __all__ = [
     "JOIN",
@@ -48,8 +48,6 @@ JOIN = " | "
 #: Array delimiter of the Neo4j CSV files (``neo4j-admin import --array-delimiter``, default ``;``).
 NEO4J_ARRAY_DELIMITER = ";"
 
-_WIKIDATA = "http://www.wikidata.org/entity/"
-_GEONAMES = "https://sws.geonames.org/"
 # characters XML 1.0 cannot carry (GraphML/GEXF readers reject them)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _GEXF_DATE = re.compile(r' lastmodifieddate="[^"]*"')
@@ -209,8 +207,8 @@ def _simple_node(data: Mapping[str, Any]) -> dict[str, Any]:
         "class": str(data.get("cls") or ""),
         "kind": kind,
         "aliases": _join(data.get("alt_labels")),
-        "wikidata": _ext_id(same_as, _WIKIDATA),
-        "geonames": _ext_id(same_as, _GEONAMES),
+        "wikidata": _ext_id(same_as, WD_NS),
+        "geonames": _ext_id(same_as, GN_NS),
         "same_as": _join(same_as),
         "titles": _join(data.get("titles")),
         "documents": _join(data.get("documents")),

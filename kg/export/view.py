@@ -31,6 +31,8 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from kg.vocab import ROLES
+
 #: Folder with the page template, script and stylesheet of the view.
 ASSET_DIR = Path(__file__).parents[1] / "data" / "view"
 #: vis-network version whose files are inlined from the pyvis package.
@@ -40,7 +42,7 @@ IMPROVED_LAYOUT_MAX = 150
 #: Above this many nodes in the whole graph the page uses the settings for big graphs.
 BIG_GRAPH = 800
 #: Event role properties (edge keys from an event to its role players).
-ROLE_PROPS = ("agent", "target", "participant", "place")
+ROLE_PROPS = ROLES
 
 #: Colour of each known class (entities) and of events.
 CLASS_COLORS: dict[str, str] = {

@@ -37,25 +37,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.vocab import KG_NS, KGR_NS
+from kg.vocab import PREFIXES
 
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-
-#: Prefixes used to shorten IRIs in tables and in Turtle output.
-PREFIXES: dict[str, str] = {
-    "kg": KG_NS,
-    "kgr": KGR_NS,
-    "rdf": RDF_NS,
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD_NS,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "wd": "http://www.wikidata.org/entity/",
-    "gn": "https://sws.geonames.org/",
-}
+RDF_NS = PREFIXES["rdf"]
+XSD_NS = PREFIXES["xsd"]
 
 #: Graph file formats by file extension.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {

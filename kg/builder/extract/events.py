@@ -21,6 +21,7 @@ from kg.builder.extract.relations import (
     subjects,
 )
 from kg.model import Article, EventRecord, Mention
+from kg.vocab import ROLES
 
 ACTORS = {"Person", "Organization", "MilitaryForce", "Country"}
 #: Classes whose place may be taken from the nearest place in the sentence when not attached.
@@ -292,7 +293,7 @@ def merge(items: list[Draft]) -> list[Draft]:
             merged[key] = d
             continue
         m = merged[key]
-        for role in ("agent", "target", "participant", "place"):
+        for role in ROLES:
             for k, v in getattr(d, role).items():
                 getattr(m, role).setdefault(k, v)
         m.topics += [t for t in d.topics if t not in m.topics]

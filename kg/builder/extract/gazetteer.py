@@ -39,8 +39,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-WIKIDATA = "http://www.wikidata.org/entity/"
-GEONAMES = "https://sws.geonames.org/"
+from kg.vocab import GN_NS, WD_NS
 
 _CLASS_RANK = {
     "Country": 0,
@@ -175,9 +174,9 @@ def _read_path(path: Path) -> str:
 def _same_as(qid: str, geonames_id: str) -> tuple[str, ...]:
     out = []
     if qid:
-        out.append(WIKIDATA + qid)
+        out.append(WD_NS + qid)
     if geonames_id:
-        out.append(f"{GEONAMES}{geonames_id}/")
+        out.append(f"{GN_NS}{geonames_id}/")
     return tuple(out)
 
 

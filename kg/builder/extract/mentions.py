@@ -7,7 +7,6 @@ Knowledge (names, demonyms, titles, head nouns) comes from the gazetteer and the
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -17,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.builder.extract.gazetteer import GazEntry, Gazetteer
 from kg.builder.extract.lexicon import Lexicon
 from kg.model import Mention
+from kg.text import clean_name, slug
 
 #: spaCy NER labels that can name an entity, with the class they suggest.
 NER_CLASSES: dict[str, str | None] = {
@@ -49,26 +49,6 @@ def tokens_of(doc: Doc) -> list[Token]:
     if tokens is None:
         tokens = doc.user_data["kg.tokens"] = list(doc)
     return tokens
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII slug of a name (``"Jean-Claude Juncker"`` → ``jean-claude-juncker``)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "x"
-
-
-def clean_name(text: str) -> str:
-    """Surface name without a leading article, trailing possessive or stray punctuation."""
-    raw = text
-    text = re.sub(r"\s+", " ", text.replace("’", "'")).strip(" ,.;:\"'()[]")
-    text = re.sub(r"^(the|The|THE)\s+", "", text)
-    text = re.sub(r"'s?$", "", text).strip(" ,.;:")
-    last = text.rsplit(" ", 1)[-1]
-    if re.fullmatch(r"[A-Z][a-z]{0,3}|(?:[A-Z]\.)+[A-Z]", last) and re.search(
-        re.escape(last) + r"\.\s*$", raw
-    ):
-        text += "."  # keep the period of "Co.", "Inc.", "Jr.", "U.S."
-    return text
 
 
 @dataclass

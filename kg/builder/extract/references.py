@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
-from kg.builder.extract.mentions import Context, slug, tokens_of
+from kg.builder.extract.mentions import Context, tokens_of
 from kg.model import Mention
+from kg.text import slug
 
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
 THING_PRONOUNS = {"it", "its"}
