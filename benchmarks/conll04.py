@@ -318,23 +318,19 @@ def evaluate(
     Returns:
         The report (scores, counts, model, seconds) and the errors of every sentence.
     """
-    from kg.builder.extract.document import extract_document
-    from kg.builder.nlp import choose_model, load_model
-    from kg.builder.pipeline import make_context
+    from kg.builder.extract.document import Extractor
+    from kg.builder.nlp import choose_model
     from kg.model import Article
 
-    nlp = load_model(model)
-    ctx = make_context(nlp)
+    extractor = Extractor(model)
     started = time.perf_counter()
     ents, rels = Tally(), Tally()
     errors, failures, unanchored = [], 0, 0
     other_props: Counter = Counter()
-    docs = nlp.pipe((s.text for s in sentences), batch_size=batch_size)
-    for sentence, doc in zip(sentences, docs, strict=True):
-        article = Article(f"conll04-{sentence.index}", sentence.text, source="conll04")
-        try:
-            result = extract_document(doc, article, ctx)
-        except Exception:  # noqa: BLE001 - a failing sentence counts as predicting nothing
+    articles = [Article(f"conll04-{s.index}", s.text, source="conll04") for s in sentences]
+    results = extractor.pipe(articles, batch_size=batch_size)
+    for sentence, result in zip(sentences, results, strict=True):
+        if result.failed:  # a failing sentence counts as predicting nothing
             failures += 1
             result = None
         if result is not None:

@@ -105,7 +105,7 @@ def main() -> None:
                 "  missed events:",
                 [{k: v for k, v in e.__dict__.items() if v} for e in score.missed_events],
             )
-            print("  wrong events:", [(c, l) for _, c, l in score.wrong_events])
+            print("  wrong events:", [(c, lab) for _, c, lab in score.wrong_events])
     ent = _sum_prf(s.entities for s in scores)
     facts = _sum_prf(s.facts for s in scores)
     ev = _sum_ratio(s.events for s in scores)

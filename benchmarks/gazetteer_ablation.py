@@ -20,20 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-def build_and_score(articles, nlp, gazetteer, gold_paths, out: Path):
+def build_and_score(articles, model, gazetteer, gold_paths, out: Path):
     """Build ``articles`` with the given gazetteer and score each against its gold file."""
-    from kg.builder.extract.lexicon import load_lexicon
-    from kg.builder.extract.mentions import Context
+    from kg.builder.extract.document import Extractor
     from kg.builder.graph import build_graph
     from kg.builder.pipeline import extract_all, write_outputs
     from kg.builder.resolve import resolve
     from kg.eval.score import load_gold, load_graph, score_document
     from kg.model import Document
 
-    ctx = Context(gazetteer, load_lexicon(), nlp.tokenizer)
+    extractor = Extractor(model, gazetteer=gazetteer)
     scores = {}
     for article, gold in zip(articles, gold_paths, strict=True):
-        results = extract_all([article], nlp, ctx, [])
+        results = extract_all([article], extractor, [])
         docs = [Document(article.id, article.title, article.date, None, article.text)]
         G = build_graph(resolve(results), docs)
         folder = out / Path(article.id).stem
@@ -58,10 +57,12 @@ def main(argv: list[str] | None = None) -> dict:
     paths += sorted((SHARED / "corpora" / "dev").glob("*.txt"))
     articles = read_inputs(paths).articles
     golds = [SHARED / "gold" / f"{Path(a.id).stem}.json" for a in articles]
-    nlp = load_model(args.model)
+    load_model(args.model)  # loaded once, shared by both extractors
     with tempfile.TemporaryDirectory() as tmp:
-        with_gaz = build_and_score(articles, nlp, Gazetteer.default(), golds, Path(tmp) / "g")
-        without = build_and_score(articles, nlp, Gazetteer([]), golds, Path(tmp) / "n")
+        with_gaz = build_and_score(
+            articles, args.model, Gazetteer.default(), golds, Path(tmp) / "g"
+        )
+        without = build_and_score(articles, args.model, Gazetteer([]), golds, Path(tmp) / "n")
 
     def micro(scores):
         tp = sum(s.entities.tp for s in scores.values())

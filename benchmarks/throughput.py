@@ -100,23 +100,24 @@ def bare_pass(nlp, texts: Sequence[str], batch_size: int) -> int:
     return sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
 
 
-def kg_pass(nlp, articles: list, batch_size: int) -> tuple[Any, dict[str, float], list[str]]:
+def kg_pass(model: str, articles: list, batch_size: int) -> tuple[Any, dict[str, float], list[str]]:
     """Build the graph as :func:`kg.builder.build_graph_from_articles` does, timing each stage.
 
     Returns:
         The graph, seconds per stage, and the extraction warnings.
     """
+    from kg.builder.extract.document import Extractor
     from kg.builder.graph import build_graph
-    from kg.builder.pipeline import extract_all, make_context
+    from kg.builder.pipeline import extract_all
     from kg.builder.resolve import resolve
     from kg.model import Document
 
     stages: dict[str, float] = {}
     warnings: list[str] = []
     t0 = time.perf_counter()
-    ctx = make_context(nlp)
+    extractor = Extractor(model)
     t1 = time.perf_counter()
-    results = extract_all(articles, nlp, ctx, warnings, batch_size=batch_size)
+    results = extract_all(articles, extractor, warnings, batch_size=batch_size)
     t2 = time.perf_counter()
     resolution = resolve(results)
     t3 = time.perf_counter()
@@ -143,16 +144,17 @@ def export_pass(G, out_dir: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
 
 
-def warm_up(nlp) -> None:
+def warm_up(nlp, model: str) -> None:
     """Load every lazily-loaded resource so that no pass pays for it."""
     import kg.export.rdf  # noqa: F401 - imported for their import time
     import kg.export.tabular  # noqa: F401
     import kg.export.view  # noqa: F401
-    from kg.builder.pipeline import extract_all, make_context
+    from kg.builder.extract.document import Extractor
+    from kg.builder.pipeline import extract_all
     from kg.model import Article
 
     list(nlp.pipe([WARMUP_TEXT]))
-    extract_all([Article("warmup", WARMUP_TEXT)], nlp, make_context(nlp), [])
+    extract_all([Article("warmup", WARMUP_TEXT)], Extractor(model), [])
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -175,11 +177,11 @@ def traced(fn: Callable[[], Any]) -> tuple[Any, float]:
     return out, round(peak / (1024 * 1024), 1)
 
 
-def profile_kg(nlp, articles: list, batch_size: int, top: int = 15) -> str:
+def profile_kg(model: str, articles: list, batch_size: int, top: int = 15) -> str:
     """One kg pass under cProfile; the ``top`` functions by cumulative time, as text."""
     profiler = cProfile.Profile()
     profiler.enable()
-    kg_pass(nlp, articles, batch_size)
+    kg_pass(model, articles, batch_size)
     profiler.disable()
     stream = io.StringIO()
     pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(top)
@@ -207,7 +209,7 @@ def run(
     started = time.perf_counter()
     nlp = load_model(model)
     load_seconds = time.perf_counter() - started
-    warm_up(nlp)
+    warm_up(nlp, model)
 
     timings: list[Timing] = []
     stages: list[dict[str, float]] = []
@@ -220,7 +222,7 @@ def run(
 
     def kg(r: int) -> None:
         nonlocal graph, warnings
-        (graph, st, warnings), secs = timed(lambda: kg_pass(nlp, articles, batch_size))
+        (graph, st, warnings), secs = timed(lambda: kg_pass(model, articles, batch_size))
         timings.append(Timing("kg", r, secs, len(texts), words, maxrss_mb()))
         stages.append({k: round(v, 3) for k, v in st.items()})
 
@@ -238,7 +240,7 @@ def run(
         _, mem["bare_tracemalloc_peak_mb"] = traced(lambda: bare_pass(nlp, texts, batch_size))
         mem["bare_maxrss_mb"] = maxrss_mb()
         (graph, _, _), mem["kg_tracemalloc_peak_mb"] = traced(
-            lambda: kg_pass(nlp, articles, batch_size)
+            lambda: kg_pass(model, articles, batch_size)
         )
         mem["kg_maxrss_mb"] = maxrss_mb()
         with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
@@ -275,7 +277,7 @@ def run(
         "final_maxrss_mb": maxrss_mb(),
     }
     if profile:
-        report["profile"] = profile_kg(nlp, articles, batch_size)
+        report["profile"] = profile_kg(model, articles, batch_size)
     return report
 
 

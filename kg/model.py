@@ -174,6 +174,8 @@ class DocResult:
     attributes: list[Attribute] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: True when extraction failed: the article is left out of the graph (see ``warnings``).
+    failed: bool = False
 
 
 @dataclass

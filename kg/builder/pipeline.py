@@ -12,11 +12,7 @@ from typing import TextIO
 
 import networkx as nx
 
-from kg.builder.extract.document import extract_document
-from kg.builder.extract.gazetteer import Gazetteer
-from kg.builder.extract.lexicon import load_lexicon
-from kg.builder.extract.mentions import Context
-from kg.builder.nlp import load_model, pipe
+from kg.builder.extract.document import Extractor
 from kg.builder.read import read_inputs
 from kg.builder.resolve import resolve
 from kg.model import Article, DocResult, Document
@@ -67,30 +63,18 @@ class BuildResult:
         }
 
 
-def make_context(nlp, patterns: Sequence[Path] = (), gazetteers: Sequence[Path] = ()) -> Context:
-    """Shared extraction resources: gazetteer (plus users' files), lexicon (plus patterns)."""
-    gaz = Gazetteer.load(tuple(gazetteers)) if gazetteers else Gazetteer.default()
-    return Context(gaz, load_lexicon(tuple(Path(p) for p in patterns)), nlp.tokenizer)
-
-
 def extract_all(
     articles: list[Article],
-    nlp,
-    ctx: Context,
+    extractor: Extractor,
     warnings: list[str],
     progress: Progress | None = None,
     batch_size: int = 32,
 ) -> list[DocResult]:
-    """Parse articles in batches and extract each; a failing document is skipped with a warning."""
+    """Parse and extract articles; a failing document is left out with a warning."""
     results: list[DocResult] = []
-    docs = pipe(nlp, (a.text for a in articles), batch_size=batch_size)
-    for done, (article, doc) in enumerate(zip(articles, docs, strict=True), start=1):
-        try:
-            result = extract_document(doc, article, ctx)
-        except Exception as err:  # noqa: BLE001 - one bad article never aborts a corpus build
-            warnings.append(f"{article.source or article.id}: extraction failed ({err!r}), skipped")
-        else:
-            warnings.extend(result.warnings)
+    for done, result in enumerate(extractor.pipe(articles, batch_size=batch_size), start=1):
+        warnings.extend(result.warnings)
+        if not result.failed:
             results.append(result)
         if progress:
             progress(done, len(articles))
@@ -110,9 +94,8 @@ def build_graph_from_articles(
     from kg.builder.graph import build_graph
 
     warnings = warnings if warnings is not None else []
-    nlp = load_model(model)
-    ctx = make_context(nlp, patterns, gazetteers)
-    results = extract_all(articles, nlp, ctx, warnings, progress)
+    extractor = Extractor(model, patterns, gazetteers)
+    results = extract_all(articles, extractor, warnings, progress)
     documents = [
         Document(r.article.id, r.article.title, r.article.date, r.article.url, r.article.text)
         for r in results
