@@ -60,7 +60,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out."""
-    from kg.builder.extract.lexicon import PatternsError
+    from kg.builder.extract.rules import RulesError
     from kg.builder.nlp import ModelNotFoundError
     from kg.builder.pipeline import NothingBuiltError
     from kg.builder.pipeline import build as run_build
@@ -88,7 +88,7 @@ def build(
                 progress=progress,
                 title=title,
             )
-        except (ModelNotFoundError, PatternsError) as err:
+        except (ModelNotFoundError, RulesError) as err:
             fail(str(err))
         except NothingBuiltError as err:
             fail(str(err))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Any, Literal, TypedDict
 
 
@@ -176,6 +176,69 @@ class DocResult:
     warnings: list[str] = field(default_factory=list)
     #: True when extraction failed: the article is left out of the graph (see ``warnings``).
     failed: bool = False
+
+    def extraction(self) -> dict[str, Any]:
+        """The extracted values (not the article) as plain JSON-able data (see ``from_plain``)."""
+        return {
+            "mentions": [list(astuple(m)) for m in self.mentions],
+            "relations": [
+                [r.subj, r.prop, r.obj, list(astuple(r.evidence))] for r in self.relations
+            ],
+            "attributes": [
+                [a.key, a.name, a.value, list(astuple(a.evidence))] for a in self.attributes
+            ],
+            "events": [_event_plain(e) for e in self.events],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_plain(cls, article: Article, data: Mapping[str, Any]) -> DocResult:
+        """The result of ``article`` from :meth:`extraction`'s plain data."""
+        return cls(
+            article=article,
+            mentions=[_mention(m) for m in data["mentions"]],
+            relations=[Relation(s, p, o, Evidence(*ev)) for s, p, o, ev in data["relations"]],
+            attributes=[Attribute(k, n, v, Evidence(*ev)) for k, n, v, ev in data["attributes"]],
+            events=[_event(e) for e in data["events"]],
+            warnings=list(data.get("warnings", ())),
+        )
+
+
+def _mention(row: list[Any]) -> Mention:
+    values = list(row)
+    values[7] = tuple(values[7])  # same_as
+    return Mention(*values)
+
+
+def _event_plain(e: EventRecord) -> list[Any]:
+    return [
+        e.id,
+        e.cls,
+        e.trigger,
+        e.date.isoformat() if e.date else None,
+        list(e.agent),
+        list(e.target),
+        list(e.participant),
+        list(e.place),
+        list(e.topics),
+        list(astuple(e.evidence)),
+    ]
+
+
+def _event(row: list[Any]) -> EventRecord:
+    id_, cls, trigger, date, agent, target, participant, place, topics, ev = row
+    return EventRecord(
+        id_,
+        cls,
+        trigger,
+        dt.date.fromisoformat(date) if date else None,
+        tuple(agent),
+        tuple(target),
+        tuple(participant),
+        tuple(place),
+        tuple(topics),
+        Evidence(*ev),
+    )
 
 
 @dataclass

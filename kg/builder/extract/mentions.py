@@ -7,14 +7,15 @@ Knowledge (names, demonyms, titles, head nouns) comes from the gazetteer and the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from kg.builder.extract.gazetteer import GazEntry, Gazetteer
 from kg.builder.extract.lexicon import Lexicon
+from kg.builder.extract.resources import PLACE_CLASSES, Resources
+from kg.builder.extract.syntax import tokens_of
 from kg.model import Mention
 from kg.text import clean_name, slug
 
@@ -31,24 +32,10 @@ NER_CLASSES: dict[str, str | None] = {
     "WORK_OF_ART": None,
     "LAW": None,
 }
-#: Gazetteer classes typed ``kg:Location`` in the graph (news gold types places as Location).
-PLACE_CLASSES = frozenset({"Location", "City", "Region"})
 #: Smallest city population for which a PERSON/ORG-tagged name is re-typed as the city.
 MIN_RETYPED_CITY = 100_000
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
-
-
-def tokens_of(doc: Doc) -> list[Token]:
-    """The document's tokens as a list, made once per document.
-
-    Iterating a ``Doc`` creates new ``Token`` objects every time; the extractors walk the
-    document many times, so they share one list (kept in ``doc.user_data``).
-    """
-    tokens = doc.user_data.get("kg.tokens")
-    if tokens is None:
-        tokens = doc.user_data["kg.tokens"] = list(doc)
-    return tokens
 
 
 @dataclass
@@ -72,32 +59,6 @@ class Candidate:
         return self.end - self.start
 
 
-@dataclass
-class Context:
-    """Per-corpus resources the extractor shares between documents.
-
-    Attributes:
-        gazetteer: Names, demonyms and identifiers of countries, organisations and places.
-        lexicon: Extraction vocabulary.
-        tokenizer: The pipeline's tokenizer, so gazetteer names split like the text does.
-    """
-
-    gazetteer: Gazetteer
-    lexicon: Lexicon
-    tokenizer: Callable[[str], Doc]
-    _matcher: PhraseMatcher | None = None
-
-    def matcher(self, doc: Doc) -> PhraseMatcher:
-        """A phrase matcher for gazetteer country/organisation names and demonyms (built once)."""
-        if self._matcher is None:
-            matcher = PhraseMatcher(doc.vocab, attr="ORTH")
-            names = {n for n, e in self.gazetteer.names() if e.cls not in PLACE_CLASSES}
-            names |= {form for form, _ in self.gazetteer.demonym_forms()}
-            matcher.add("GAZ", [self.tokenizer(n) for n in sorted(names)])
-            self._matcher = matcher
-        return self._matcher
-
-
 def is_capitalised(token: Token) -> bool:
     """True for a token that starts with an upper-case letter or digit (``"G5"``)."""
     return token.text[:1].isupper() or (token.text[:1].isdigit() and token.pos_ == "PROPN")
@@ -116,10 +77,10 @@ def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def gazetteer_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
+def gazetteer_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
     """Country, organisation and demonym matches of the gazetteer (case-sensitive)."""
-    gaz = ctx.gazetteer
-    for _, start, end in ctx.matcher(doc)(doc):
+    gaz = res.gazetteer
+    for _, start, end in res.matcher(doc)(doc):
         text = doc[start:end].text
         demonym = gaz.demonym(text)
         entries = gaz.lookup(text)
@@ -130,7 +91,7 @@ def gazetteer_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
             yield Candidate(start, end, demonym.cls, "demonym", demonym, is_name=False)
 
 
-def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
+def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
     """NER spans with a usable label, trimmed, with leading demonyms and titles split off."""
     ents = merge_adjacent_names(list(doc.ents))
     taken = {i for e in ents for i in range(e.start, e.end)}
@@ -153,7 +114,7 @@ def ner_candidates(doc: Doc, ctx: Context) -> Iterator[Candidate]:
             start, end = extend_name(doc, start, end, taken)
         if start >= end:
             continue
-        yield from split_prefixes(doc, start, end, ent.label_, ctx)
+        yield from split_prefixes(doc, start, end, ent.label_, res)
 
 
 def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
@@ -205,9 +166,11 @@ def merge_adjacent_names(ents: list[Span]) -> list[Span]:
     return out
 
 
-def split_prefixes(doc: Doc, start: int, end: int, label: str, ctx: Context) -> Iterator[Candidate]:
+def split_prefixes(
+    doc: Doc, start: int, end: int, label: str, res: Resources
+) -> Iterator[Candidate]:
     """Split ``French President X`` / ``Chad's X`` spans into a demonym/country and a name."""
-    gaz, lex = ctx.gazetteer, ctx.lexicon
+    gaz, lex = res.gazetteer, res.lexicon
     i = start
     # possessive inside the span: "Chad's Idriss Deby"
     for j in range(start, end - 1):
@@ -314,11 +277,11 @@ def doc_countries(cands: Iterable[Candidate]) -> set[str]:
     return {c.entry.key for c in cands if c.entry is not None and c.entry.cls == "Country"}
 
 
-def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Candidate | None:
+def classify(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> Candidate | None:
     """Give an NER candidate its class, consulting the gazetteer; ``None`` drops it."""
     if cand.entry is not None:
         return cand
-    gaz, lex = ctx.gazetteer, ctx.lexicon
+    gaz, lex = res.gazetteer, res.lexicon
     span = doc[cand.start : cand.end]
     text = clean_name(span.text)
     lower = text.lower()
@@ -349,7 +312,7 @@ def classify(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Ca
     official = official_name_of(text, countries, gaz)
     if official is not None:  # "the Islamic Republic" in an article about Iran
         return replace(cand, cls="Country", entry=official, source="gazetteer", is_name=False)
-    cls = refine_class(doc, cand, ctx)
+    cls = refine_class(doc, cand, res)
     if cls is None:
         return None
     return replace(cand, cls=cls)
@@ -402,9 +365,9 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     return None
 
 
-def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
+def refine_class(doc: Doc, cand: Candidate, res: Resources) -> str | None:
     """Correct the NER class with the lexicon (person titles, organisation heads, forces)."""
-    lex = ctx.lexicon
+    lex = res.lexicon
     span = doc[cand.start : cand.end]
     words = [t.lower_ for t in span]
     last = words[-1]
@@ -431,7 +394,7 @@ def refine_class(doc: Doc, cand: Candidate, ctx: Context) -> str | None:
     if cand.ner in ("ORG", "PERSON", "GPE", "NORP") and last in lex.place_heads and len(words) > 1:
         if not any(w in lex.org_heads for w in words):
             return "Location"
-    if cand.ner == "ORG" and looks_like_person(doc, cand, ctx):
+    if cand.ner == "ORG" and looks_like_person(doc, cand, res):
         return "Person"
     if cand.ner == "ORG" and has_title_apposition(span, lex):
         return "Person"  # "Ukibay, a spokesman for ..."
@@ -451,9 +414,9 @@ def has_title_apposition(span: Span, lex: Lexicon) -> bool:
     )
 
 
-def looks_like_person(doc: Doc, cand: Candidate, ctx: Context) -> bool:
+def looks_like_person(doc: Doc, cand: Candidate, res: Resources) -> bool:
     """An ORG-tagged span that is a personal name: preceded by a title, no organisation head."""
-    lex = ctx.lexicon
+    lex = res.lexicon
     span = doc[cand.start : cand.end]
     if any(t.lower_ in lex.org_heads for t in span) or len(span) > 4:
         return False
@@ -465,13 +428,13 @@ def looks_like_person(doc: Doc, cand: Candidate, ctx: Context) -> bool:
     return False
 
 
-def extend_places(doc: Doc, cand: Candidate, ctx: Context) -> Candidate:
+def extend_places(doc: Doc, cand: Candidate, res: Resources) -> Candidate:
     """Extend a place name by a following head noun: ``Kherson`` + ``region``."""
     if cand.cls not in PLACE_CLASSES or cand.end >= len(doc):
         return cand
     for size in (2, 1):
         words = doc[cand.end : cand.end + size]
-        if len(words) == size and words.text.lower() in ctx.lexicon.place_heads:
+        if len(words) == size and words.text.lower() in res.lexicon.place_heads:
             if words[-1].pos_ in ("NOUN", "PROPN"):
                 return replace(cand, end=cand.end + size, entry=None, cls="Location")
     return cand
@@ -526,7 +489,7 @@ def covered_tokens(cands: Iterable[Candidate]) -> set[int]:
 
 
 def recover_coordinated_places(
-    doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
+    doc: Doc, cands: list[Candidate], res: Resources, countries: set[str]
 ) -> Iterator[Candidate]:
     """Capitalised words coordinated with a place that the gazetteer knows as a city there.
 
@@ -548,7 +511,7 @@ def recover_coordinated_places(
         )
         if not linked:
             continue
-        entries = [e for e in ctx.gazetteer.lookup(tok.text) if e.cls in PLACE_CLASSES]
+        entries = [e for e in res.gazetteer.lookup(tok.text) if e.cls in PLACE_CLASSES]
         local = [e for e in entries if e.country in countries]
         if local:
             yield Candidate(tok.i, tok.i + 1, "Location", "gazetteer", local[0])
@@ -617,11 +580,11 @@ def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
 
 
 def recover_named_places(
-    doc: Doc, cands: list[Candidate], ctx: Context, countries: set[str]
+    doc: Doc, cands: list[Candidate], res: Resources, countries: set[str]
 ) -> Iterator[Candidate]:
     """Untagged names after a place noun: "the Ghanaian capital Accra", "the town of Bambari"."""
     covered = covered_tokens(cands)
-    lex = ctx.lexicon
+    lex = res.lexicon
     for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
@@ -634,7 +597,7 @@ def recover_named_places(
         name = doc[tok.i : end].text
         local = [
             e
-            for e in ctx.gazetteer.lookup(name)
+            for e in res.gazetteer.lookup(name)
             if e.cls in PLACE_CLASSES and e.country in countries
         ]
         if local:
@@ -643,10 +606,10 @@ def recover_named_places(
             yield Candidate(tok.i, end, "Location", "ner", ner="GPE")
 
 
-def recover_sites(doc: Doc, cands: list[Candidate], ctx: Context) -> Iterator[Candidate]:
+def recover_sites(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[Candidate]:
     """Untagged proper nouns before a site head: "the Mulino training ground", "Kherson region"."""
     covered = covered_tokens(cands)
-    heads = ctx.lexicon.site_heads
+    heads = res.lexicon.site_heads
     for tok in tokens_of(doc):
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper():
             continue
@@ -716,34 +679,34 @@ def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
     return cand
 
 
-def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
+def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
     """All entity mentions of a document, classified and keyed.
 
     Args:
         doc: The parsed document.
         doc_id: Its identifier.
-        ctx: Gazetteer, lexicon and cached matchers.
+        res: Gazetteer, lexicon and cached matchers.
 
     Returns:
         Mentions in document order (names, demonyms and inner mentions).
     """
-    raw = list(gazetteer_candidates(doc, ctx)) + list(ner_candidates(doc, ctx))
+    raw = list(gazetteer_candidates(doc, res)) + list(ner_candidates(doc, res))
     chosen = select(raw)
     countries = doc_countries(chosen)
-    classified = [c for c in (classify(doc, c, ctx, countries) for c in chosen) if c is not None]
-    classified = [extend_places(doc, c, ctx) for c in classified]
+    classified = [c for c in (classify(doc, c, res, countries) for c in chosen) if c is not None]
+    classified = [extend_places(doc, c, res) for c in classified]
     classified = [
-        refresh_entry(doc, c, ctx, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
+        refresh_entry(doc, c, res, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
         for c in classified
     ]
     classified = select(
         classified
-        + list(recover_coordinated_places(doc, classified, ctx, countries))
-        + list(recover_sites(doc, classified, ctx))
+        + list(recover_coordinated_places(doc, classified, res, countries))
+        + list(recover_sites(doc, classified, res))
         + list(recover_coordinated_people(doc, classified))
         + list(recover_operations(doc, classified))
-        + list(recover_titled_people(doc, classified, ctx.lexicon))
-        + list(recover_named_places(doc, classified, ctx, countries))
+        + list(recover_titled_people(doc, classified, res.lexicon))
+        + list(recover_named_places(doc, classified, res, countries))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
@@ -751,12 +714,12 @@ def extract_mentions(doc: Doc, doc_id: str, ctx: Context) -> list[Mention]:
     return [to_mention(doc, doc_id, c) for c in keyed]
 
 
-def refresh_entry(doc: Doc, cand: Candidate, ctx: Context, countries: set[str]) -> Candidate:
+def refresh_entry(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> Candidate:
     """Look an extended place name ("X region") up again in the gazetteer."""
     name = clean_name(doc[cand.start : cand.end].text)
-    if name.lower() in ctx.lexicon.macro_regions:
+    if name.lower() in res.lexicon.macro_regions:
         return cand
-    entries = ctx.gazetteer.lookup(name)
+    entries = res.gazetteer.lookup(name)
     entry = best_entry(entries, "GPE", countries) if entries else None
     if entry is not None and (entry.cls in PLACE_CLASSES or entry.cls == "Country"):
         return replace(cand, entry=entry, cls=entry.cls, source="gazetteer")

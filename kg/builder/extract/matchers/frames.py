@@ -1,0 +1,239 @@
+"""Event frames: who, whom, where, when and about what, read off a trigger's clause."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+from kg.builder.extract.events import Draft, event_date
+from kg.builder.extract.lexicon import uses
+from kg.builder.extract.rules import FRAMES, MATCHERS, Rule
+from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
+from kg.builder.extract.view import ACTORS, PLACES, DocView
+from kg.model import Mention
+
+(TOPIC_PREPS,) = uses("topic_preps")
+PLACE_PREPS = {"in", "at", "across", "throughout", "to", "into", "near", "outside", "inside", "on"}
+EMERGENCY_VERBS = ("declare", "impose", "introduce", "announce", "extend", "lift")
+
+
+def event_agents(view: DocView, token: Token) -> list[Mention]:
+    """Who acted: the verb's subject (or "by" agent), or the noun's possessor/author."""
+    if token.pos_ == "VERB":
+        by = view.mentions_in(pobjs(token, {"by"}), ACTORS)
+        if by:
+            return by
+        return [m for m in view.subjects(token) if m.cls in ACTORS]
+    found = view.mentions_in(
+        [c for c in token.children if c.dep_ in ("poss", "compound", "nmod", "amod")], ACTORS
+    )
+    found += view.mentions_in(pobjs(token, {"by", "from", "of"}), ACTORS)
+    if not found and token.dep_ == "pobj" and token.head.head.pos_ == "VERB":
+        found = [m for m in view.subjects(token.head.head) if m.cls in ACTORS]
+    if not found and token.dep_ in ("nsubj", "dobj", "nsubjpass"):
+        found = view.mentions_in(pobjs(token.head, {"by"}), ACTORS)
+    if not found and in_object(token):
+        # "X announced his resignation", "X declared a state of emergency", "X signed a deal"
+        found = [m for m in view.subjects(governing_verb(token)) if m.cls in ACTORS]
+    return found
+
+
+def event_targets(view: DocView, token: Token, requests: bool) -> list[Mention]:
+    """Whom it was aimed at or asked of: direct objects; for requests "from/to" objects."""
+    if token.pos_ != "VERB":
+        return view.mentions_in(pobjs(token, {"against", "on"}), ACTORS | PLACES)
+    objs = [x for c in token.children if c.dep_ in ("dobj", "dative") for x in group(c)]
+    found = view.mentions_in(objs, ACTORS | PLACES)
+    if requests:
+        found += view.mentions_in(pobjs(token, {"to", "from"}), ACTORS)
+        for o in objs:
+            found += view.mentions_in(pobjs(o, {"from"}), ACTORS)
+            for p in pobjs(o, {"from"}):
+                found += view.mentions_in(pobjs(p, {"of"}), ACTORS)
+    return found
+
+
+def event_places(view: DocView, token: Token) -> list[Mention]:
+    """Where: places in prepositions attached to the trigger or its verb, "where" clauses."""
+    anchors = [token]
+    verb = governing_verb(token)
+    if verb is not None and verb is not token:
+        anchors.append(verb)
+    tokens: list[Token] = []
+    if verb is not None:  # "drivers in the X region staged protests"
+        anchors += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    anchors += [c for c in token.children if c.dep_ in ("relcl", "acl")]
+    if verb is not None:  # "torched buildings in the city's Chinatown"
+        anchors += [c for c in verb.children if c.dep_ == "dobj"]
+    for anchor in anchors:
+        for p in pobjs(anchor, PLACE_PREPS):
+            tokens.append(p)
+            tokens.extend(pobjs(p, {"of"}))  # "in the western cities of A, B and C"
+            tokens.extend(c for c in p.children if c.dep_ == "poss")
+        for c in anchor.children:
+            if c.dep_ in ("compound", "amod", "nmod") and view.mention(c) is not None:
+                tokens.append(c)
+    t = verb or token
+    if t.dep_ == "relcl" and any(c.lower_ == "where" for c in t.children):
+        tokens.append(t.head)
+    return view.mentions_in(tokens, PLACES)
+
+
+def nearest_place(view: DocView, token: Token) -> list[Mention]:
+    """The place mention of the sentence closest to the trigger."""
+    best: Mention | None = None
+    for m in view.index.mentions:
+        if m.source in ("inner", "demonym"):
+            continue  # "Russian Air Force planes" does not say where something happened
+        if m.cls in PLACES and token.sent.start <= m.token_start < token.sent.end:
+            if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
+                best = m
+    return [best] if best else []
+
+
+def event_topics(view: DocView, token: Token) -> list[str]:
+    """Short topics: the noun phrase after "over/against/about" ("high fuel prices")."""
+    out = []
+    for p in pobjs(token, {"over", "against", "about"}):
+        words = [t for t in p.subtree if t.dep_ not in ("det", "punct") and t.i <= p.i]
+        if words and view.mention(p) is None:
+            out.append(" ".join(t.text for t in words))
+    return out
+
+
+def clause(view: DocView, token: Token, rule: Rule, *, aimed: bool = False) -> Draft:
+    """The roles of a trigger's clause; ``aimed``: objects are targets even when places."""
+    d = Draft(rule.emit, token, rule, confidence=rule.confidence)
+    for m in event_agents(view, token):
+        d.agent.setdefault(m.key, m)
+    for m in event_targets(view, token, rule.emit == "Request"):
+        if m.key not in d.agent:
+            (d.target if aimed or m.cls not in PLACES else d.place).setdefault(m.key, m)
+    for m in event_places(view, token):
+        d.place.setdefault(m.key, m)
+    d.topics = event_topics(view, token)
+    d.date = event_date(view, token, view.article_date)
+    return d
+
+
+def place_fallback(view: DocView, token: Token, d: Draft) -> None:
+    """An unattached happening is at the sentence's nearest place, else the main country.
+
+    "in a country that ..." (a described, unnamed place) is the main country too.
+    """
+    if d.place:
+        return
+    anchors = [token] + [v for v in [governing_verb(token)] if v is not None]
+    vague = any(
+        p.lower_ in view.res.lexicon.references and view.mention(p) is None
+        for a in anchors
+        for p in pobjs(a, {"in"})
+    )
+    found = [] if vague else nearest_place(view, token)
+    main = view.index.most_frequent({"Country"})
+    for m in found or ([main] if main else []):
+        d.place.setdefault(m.key, m)
+    d.confidence = min(d.confidence, 0.6 if found else 0.5)
+
+
+@FRAMES("clause")
+def clause_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """Agent, target, place, date and topic from the trigger's clause."""
+    return clause(view, token, rule)
+
+
+@FRAMES("happening")
+def happening_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """A clause frame whose place defaults to the nearest place or the main country."""
+    d = clause(view, token, rule)
+    place_fallback(view, token, d)
+    return d
+
+
+@FRAMES("attack")
+def attack_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """A happening aimed at someone: its objects are targets, even places."""
+    d = clause(view, token, rule, aimed=True)
+    place_fallback(view, token, d)
+    return d
+
+
+def moves_forces(view: DocView, token: Token, d: Draft) -> bool:
+    """A deployment moves forces: its agent or object is a force, or its object is troops."""
+    if any(m.cls == "MilitaryForce" for m in list(d.agent.values()) + list(d.target.values())):
+        return True
+    nouns = view.res.lexicon.force_nouns
+    verb = governing_verb(token)
+    scope = list(token.subtree) + [
+        c for c in (verb.children if verb is not None else []) if c.dep_ in ("nsubj", "nsubjpass")
+    ]
+    if verb is not None and verb.dep_ == "xcomp":  # "soldiers began arriving"
+        scope += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(t.lower_ in nouns for s in scope for t in s.subtree)
+
+
+@FRAMES("deployment")
+def deployment_frame(view: DocView, token: Token, rule: Rule) -> Draft | None:
+    """A happening that moves forces (troops, a named force); anything else is no deployment."""
+    d = clause(view, token, rule)
+    if not moves_forces(view, token, d):
+        return None
+    place_fallback(view, token, d)
+    return d
+
+
+@FRAMES("exchange")
+def exchange_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """Between parties (requests, meetings, agreements): capitals stand for their countries."""
+    d = clause(view, token, rule, aimed=True)
+    d.governments = True
+    return d
+
+
+@FRAMES("statement")
+def statement_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """Speech: capitals stand for their countries; an undated "said" is dated the article date."""
+    d = clause(view, token, rule)
+    d.governments = True
+    d.date = d.date or view.article_date
+    return d
+
+
+@FRAMES("according_to")
+def according_to_frame(view: DocView, token: Token, rule: Rule) -> Draft:
+    """Speech attributed with "according to X": X is the agent."""
+    d = Draft(rule.emit, token, rule, confidence=rule.confidence)
+    for m in view.mentions_in(pobjs(token, {"to"}), ACTORS):
+        d.agent.setdefault(m.key, m)
+    d.date = event_date(view, token, view.article_date) or view.article_date
+    d.governments = True
+    return d
+
+
+@MATCHERS("emergency_trigger")
+def emergency_trigger(view: DocView, rule: Rule) -> Iterator[Token]:
+    """Emergency triggers: "state of emergency", "imposed a curfew", "martial law"."""
+    for token in view.tokens:
+        if token.pos_ not in ("NOUN", "PROPN") or view.mention(token) is not None:
+            continue
+        lower = token.lower_
+        if not (token.lemma_.lower() == "emergency" or lower in ("curfew", "law", "lockdown")):
+            continue
+        if lower == "law" and not any(c.lower_ == "martial" for c in token.children):
+            continue
+        head = token.head
+        if head.lower_ == "of" and head.head.lower_ == "state":
+            yield token
+            continue
+        verb = governing_verb(token)
+        if verb is not None and verb.lemma_.lower() in EMERGENCY_VERBS:
+            yield token
+
+
+@MATCHERS("according_to")
+def according_to(view: DocView, rule: Rule) -> Iterator[Token]:
+    """The word "according" of "according to X"."""
+    for token in view.tokens:
+        if token.lower_ == "according" and pobjs(token, {"to"}):
+            yield token

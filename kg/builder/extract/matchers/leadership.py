@@ -1,0 +1,126 @@
+"""Who leads what: "the Saudi-led coalition", "led by X", "under the command of X"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+from kg.builder.extract.guards import cancelled
+from kg.builder.extract.lexicon import uses
+from kg.builder.extract.relations import Found
+from kg.builder.extract.rules import MATCHERS, Rule
+from kg.builder.extract.syntax import governing_verb, group, pobjs
+from kg.builder.extract.view import ORG_LIKE, DocView
+from kg.model import Mention
+
+LEAD, LEADERSHIP, HOLDING = uses("lead_verbs", "leadership_nouns", "holding_verbs")
+
+
+def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
+    """``(leader, led, token)`` of "X-led" modifiers ("the Saudi-led coalition")."""
+    doc = view.doc
+    for t in view.tokens:
+        low = t.lower_
+        if low == "led" and t.i >= 2 and doc[t.i - 1].text in ("-", "–"):
+            leader = view.mention(doc[t.i - 2])
+        elif low.endswith("-led") and len(low) > 4:
+            leader = view.mention(t)
+        else:
+            continue
+        led = view.mention(t.head)
+        if leader is not None and led is not None and led.cls in ORG_LIKE:
+            yield leader, led, t
+
+
+@MATCHERS("x_led_country")
+def x_led_country(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state leads a body: "the Saudi-led coalition" (ledBy)."""
+    for leader, led, t in x_led(view):
+        if leader.cls == "Country":
+            yield Found(led, leader, t)
+
+
+@MATCHERS("lead_nation")
+def lead_nation(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A lead nation contributes to the force it leads: "the Kenyan-led force"."""
+    for leader, led, t in x_led(view):
+        if leader.cls == "Country" and led.cls == "MilitaryForce":
+            yield Found(leader, led, t)
+
+
+@MATCHERS("x_led_person")
+def x_led_person(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A person leads a body: "the Prigozhin-led group" (leaderOf)."""
+    for leader, led, t in x_led(view):
+        if leader.cls == "Person":
+            yield Found(leader, led, t)
+
+
+def led_by_verb(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
+    """``(agent, led, verb)`` of "led/commanded by X" and "X leads Y"."""
+    lead = view.words(LEAD)
+    for verb in view.tokens:
+        if verb.lemma_.lower() not in lead or verb.pos_ != "VERB" or cancelled(view, verb):
+            continue
+        agents = view.mentions_in(pobjs(verb, {"by"}), {"Country", "Person", "Organization"})
+        led_tokens = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if verb.dep_ in ("acl", "relcl"):
+            led_tokens.append(verb.head)
+        if not agents:
+            agents = view.subjects(verb) if verb.dep_ not in ("acl", "relcl") else []
+            led_tokens = [c for c in verb.children if c.dep_ == "dobj"]
+        for thing in view.mentions_in([x for t in led_tokens for x in group(t)], ORG_LIKE):
+            for agent in agents:
+                if agent.key != thing.key:
+                    yield agent, thing, verb
+
+
+@MATCHERS("led_by_country")
+def led_by_country(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state leads a body: "the mission is led by Kenya" (ledBy)."""
+    for agent, thing, verb in led_by_verb(view):
+        if agent.cls == "Country":
+            yield Found(thing, agent, verb)
+
+
+@MATCHERS("led_by_person")
+def led_by_person(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A person leads a body: "the force, commanded by General X" (leaderOf)."""
+    for agent, thing, verb in led_by_verb(view):
+        if agent.cls == "Person":
+            yield Found(agent, thing, verb)
+
+
+@MATCHERS("under_command")
+def under_command(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A commander: "F will be run ... under the command of General X"."""
+    for noun in view.tokens:
+        if noun.lower_ not in ("command", "leadership") or noun.dep_ != "pobj":
+            continue
+        if noun.head.lower_ != "under":
+            continue
+        people = view.mentions_in(pobjs(noun, {"of"}), {"Person"})
+        verb = governing_verb(noun.head)
+        if not people or verb is None or cancelled(view, verb):
+            continue
+        for force in (m for m in view.subjects(verb) if m.cls in ORG_LIKE):
+            for person in people:
+                yield Found(person, force, noun)
+
+
+@MATCHERS("holds_leadership")
+def holds_leadership(view: DocView, rule: Rule) -> Iterator[Found]:
+    """Holders of a body's chair: "X, who holds the bloc's rotating chairmanship"."""
+    nouns, verbs = view.words(LEADERSHIP), view.words(HOLDING)
+    for noun in view.tokens:
+        if noun.lower_ not in nouns or noun.dep_ not in ("dobj", "pobj"):
+            continue
+        verb = governing_verb(noun)
+        if verb is None or verb.lemma_.lower() not in verbs or cancelled(view, verb):
+            continue
+        owners = view.mentions_in([c for c in noun.children if c.dep_ == "poss"], ORG_LIKE)
+        owners += view.mentions_in(pobjs(noun, {"of"}), ORG_LIKE)
+        for person in (m for m in view.subjects(verb) if m.cls == "Person"):
+            for org in owners:
+                yield Found(person, org, noun)
