@@ -492,3 +492,20 @@ def resolve_role(view: Any, hit: Hit, role: Role) -> list[Any]:
 def run_python(view: Any, rule: Rule) -> Iterable[Any]:
     """Run a rule written in Python."""
     return MATCHERS.get(rule.function)(view, rule)
+
+
+def describe_registries() -> str:
+    """Every registered guard, resolver, Python matcher and frame, with what it does."""
+    from kg.builder.extract import register  # noqa: F401 - fills the registries
+
+    lines = []
+    for registry in (GUARDS, TAKES, MATCHERS, FRAMES):
+        lines.append(f"{registry.kind}s:")
+        lines += [f"  {name:24} {registry.doc(name)}" for name in registry.names()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # the registries live in the imported module, not in __main__
+    from kg.builder.extract.rules import describe_registries as _describe
+
+    print(_describe())

@@ -10,7 +10,7 @@ from kg.builder.extract.forces import force_owner
 from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import Found
-from kg.builder.extract.rules import MATCHERS, Rule
+from kg.builder.extract.rules import MATCHERS, TAKES, Role, Rule
 from kg.builder.extract.syntax import governing_verb, group, pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
@@ -291,3 +291,10 @@ def founded_force(view: DocView, rule: Rule) -> Iterator[Found]:
         for force in forces:
             for owner in owners:
                 yield Found(force, owner, verb)
+
+
+@TAKES("force_of")
+def force_of(view: DocView, token: Token, role: Role) -> list[Mention]:
+    """The force that the units at the token (or the verb's units) belong to."""
+    force = force_target(view, token)
+    return [force] if force is not None else []
