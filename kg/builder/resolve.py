@@ -91,6 +91,31 @@ def choose_label(names: Counter[str]) -> str:
     return sorted(names, key=lambda n: (-len(n.split()), -names[n], -len(n), n))[0]
 
 
+#: Mention sources that refer to an entity without naming it.
+REFERENCE_SOURCES = frozenset({"coref", "force-ref"})
+
+
+def _names_it(m: Mention) -> bool:
+    """Whether a mention's text is a name of its entity (a name, acronym or demonym)."""
+    return m.source not in REFERENCE_SOURCES and (m.is_name or m.source in ("demonym", "inner"))
+
+
+def named_mentions(results: list[DocResult]) -> list[Mention]:
+    """The mentions that make an entity part of a document's graph.
+
+    A thing only referred to by a demonym, inside another name or by a reference ("ethnic
+    Albanian mayors", "a former German minister") is no entity node of the document unless a
+    fact or event of the document involves it.
+    """
+    out: list[Mention] = []
+    for r in results:
+        used = {k for rel in r.relations for k in (rel.subj, rel.obj)}
+        used |= {a.key for a in r.attributes}
+        used |= {k for ev in r.events for k in (*ev.agent, *ev.target, *ev.participant, *ev.place)}
+        out += [m for m in r.mentions if m.is_name or m.key in used]
+    return out
+
+
 def build_entities(mentions: list[Mention], remap: dict[str, str]) -> dict[str, Entity]:
     """Group mentions by (remapped) key into entities with labels, aliases and documents."""
     groups: dict[str, list[Mention]] = defaultdict(list)
@@ -110,7 +135,9 @@ def build_entities(mentions: list[Mention], remap: dict[str, str]) -> dict[str, 
             names = Counter(clean_name(m.text) for m in ms if m.is_name)
             names.update(m.label for m in ms if m.is_name and m.label)
         label = gaz_label or (choose_label(names) if names else ms[0].label)
-        surface = {clean_name(m.text) for m in ms} | {m.label for m in ms}
+        # aliases are names, acronyms and demonyms, never references ("the bloc", "he")
+        surface = {clean_name(m.text) for m in ms if _names_it(m)}
+        surface |= {m.label for m in ms if m.is_name}
         entities[key] = Entity(
             key=key,
             cls=choose_class(votes, gaz_class),
@@ -131,7 +158,7 @@ def resolve(results: list[DocResult]) -> Resolution:
     Returns:
         The resolution; every relation, attribute and event refers to entity keys.
     """
-    mentions = [m for r in results for m in r.mentions]
+    mentions = named_mentions(results)
     remap = short_name_remap(mentions)
     remap.update({k: v for k, v in alias_remap(mentions).items() if k not in remap})
     entities = build_entities(mentions, remap)
