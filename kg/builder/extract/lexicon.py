@@ -99,6 +99,15 @@ class Lexicon:
         """Every word that can be part of a title ("secretary", "of", "state", "former" …)."""
         return frozenset(w for t in self.titles for w in t.split()) | self.title_modifiers
 
+    @cached_property
+    def common_words(self) -> frozenset[str]:
+        """Every word of the named word lists (verbs and nouns of news), lower-cased."""
+        return frozenset(w for words in self.lists.values() for w in words if " " not in w)
+
+    def is_common_word(self, word: str) -> bool:
+        """Whether a lower-cased word is one of the lexicon's common words (not a name)."""
+        return word in self.common_words
+
     def words(self, name: str) -> frozenset[str]:
         """A named word list (``"deploy_verbs"`` …).
 

@@ -7,6 +7,7 @@ Knowledge (names, demonyms, titles, head nouns) comes from the gazetteer and the
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,8 @@ NER_CLASSES: dict[str, str | None] = {
     "WORK_OF_ART": None,
     "LAW": None,
 }
+#: When the mentions of one name disagree on its class, the more specific class wins.
+CLASS_PRIORITY = ("MilitaryForce", "Country", "Person", "Organization", "Location", "City")
 #: Smallest city population for which a PERSON/ORG-tagged name is re-typed as the city.
 MIN_RETYPED_CITY = 100_000
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
@@ -112,9 +115,43 @@ def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
         start, end = trim(doc, start, end)
         if ent.label_ in ("PERSON", "ORG"):
             start, end = extend_name(doc, start, end, taken)
+            start, end = drop_sentence_word(doc, start, end, res.lexicon)
+        if ent.label_ == "ORG":
+            end = drop_trailing_title(doc, start, end, res.lexicon)
         if start >= end:
             continue
         yield from split_prefixes(doc, start, end, ent.label_, res)
+
+
+def drop_sentence_word(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
+    """Drop a capitalised common word at the start of a sentence from a name span.
+
+    The small model tags "Meeting Xi" or "Anger" as names: a sentence-initial word that the
+    tagger reads as a common noun, verb, adjective or adverb, or that the lexicon knows as a
+    common word (an event word such as "meeting"), is no part of a name.
+    """
+    first = doc[start]
+    if not first.is_sent_start:
+        return start, end
+    if first.pos_ in ("NOUN", "VERB", "ADJ", "ADV", "PRON", "DET") or lex.is_common_word(
+        first.lower_
+    ):
+        return start + 1, end
+    return start, end
+
+
+def drop_trailing_title(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
+    """End an organisation name before a title that follows it ("NATO [Secretary General]").
+
+    The title belongs to the person named next; the organisation is what it is the title of.
+    """
+    cut = end
+    while cut - 1 > start and doc[cut - 1].lower_ in lex.title_vocab:
+        cut -= 1
+    words = {t.lower_ for t in doc[cut:end]}
+    if cut < end and words & set(lex.titles) and cut > start and doc[cut - 1].pos_ == "PROPN":
+        return cut  # not "Office of the High Representative": a title inside the name
+    return end
 
 
 def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
@@ -172,15 +209,21 @@ def split_prefixes(
     """Split ``French President X`` / ``Chad's X`` spans into a demonym/country and a name."""
     gaz, lex = res.gazetteer, res.lexicon
     i = start
-    # possessive inside the span: "Chad's Idriss Deby"
+    # possessive inside the span: "Chad's Idriss Deby" (not "the People's Liberation Army")
     for j in range(start, end - 1):
         if doc[j + 1].text in ("'s", "’s") and label in ("PERSON", "ORG") and j + 2 < end:
+            owner = doc[start : j + 1]
+            known = gaz.lookup(owner.text) or gaz.demonym(owner.text) is not None
+            if not (known or looks_like_name(owner, lex) or looks_like_name(doc[j + 2 : end], lex)):
+                break
             yield Candidate(start, j + 1, NER_CLASSES.get(label), "ner", ner=label)
             i = j + 2
             rest = doc[i:end]
             if label == "ORG" and looks_like_name(rest, lex):
                 label = "PERSON"  # "Chad's Idriss Deby": a possessor and a personal name
             break
+    if label == "PERSON":
+        i = skip_title_run(doc, i, end, lex)
     if label in ("PERSON", "ORG", "NORP", "GPE"):
         while i < end - 1:
             token = doc[i]
@@ -233,6 +276,18 @@ def split_prefixes(
                 break
     if i < end:
         yield Candidate(i, end, NER_CLASSES.get(label), "ner", ner=label)
+
+
+def skip_title_run(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
+    """Skip a title with its qualifiers at the start of a person span.
+
+    "Labour Minister Eduardo García", "Assistant Commissioner Ben McDevitt": up to two
+    capitalised words and then a title word, followed by the name.
+    """
+    for k in range(start + 1, min(start + 3, end - 1)):
+        if doc[k].lower_ in lex.titles and all(t.text[:1].isupper() for t in doc[start:k]):
+            return k + 1
+    return start
 
 
 def looks_like_name(span: Span, lex: Lexicon) -> bool:
@@ -403,7 +458,24 @@ def refine_class(doc: Doc, cand: Candidate, res: Resources) -> str | None:
             return "Person"  # "Chad's Idriss Deby"
     if cand.ner == "PERSON" and any(w in lex.org_heads for w in words[1:]):
         return "Organization"
+    if cand.ner in ("PERSON", "ORG") and in_place_context(doc, cand, lex):
+        return "Location"
     return base
+
+
+def in_place_context(doc: Doc, cand: Candidate, lex: Lexicon) -> bool:
+    """A name the text puts as a place: after "in/at/near", with no title or organisation head.
+
+    "fighting in Konna", "a rally at Plaza X": people and organisations are rarely the object
+    of a locative preposition in news; titled names ("in President X's speech") are excluded.
+    """
+    if cand.start == 0 or any(t.lower_ in lex.org_heads for t in doc[cand.start : cand.end]):
+        return False
+    before = doc[cand.start - 1]
+    if before.lower_ not in ("in", "at", "near", "outside", "inside", "across", "around"):
+        return False
+    root = doc[cand.start : cand.end].root
+    return root.head.i == before.i and not any(c.dep_ == "case" for c in root.children)
 
 
 def has_title_apposition(span: Span, lex: Lexicon) -> bool:
@@ -579,6 +651,70 @@ def recover_operations(doc: Doc, cands: list[Candidate]) -> Iterator[Candidate]:
             yield Candidate(tok.i, end, "MilitaryForce", "ner", ner="ORG")
 
 
+#: Lower-case words that may stand inside a name ("Mission to X", "Office of the Y").
+NAME_JOINERS = frozenset(
+    {"of", "to", "for", "the", "in", "and", "on", "de", "du", "des", "la", "le"}
+)
+
+
+def acronym_name_start(doc: Doc, paren: int, acronym: str) -> int | None:
+    """Where the name an acronym in parentheses stands for begins, if it is there.
+
+    Looks back from "(" over capitalised words and the small words names contain; the name is
+    the shortest run whose initials spell the acronym, else (a native-language acronym) the
+    whole run when it has at least two capitalised words.
+    """
+    i = paren - 1
+    run: list[int] = []
+    while i >= 0 and len(run) < 12:
+        t = doc[i]
+        if t.text[:1].isupper() or (t.lower_ in NAME_JOINERS and run):
+            run.insert(0, i)
+            if t.is_sent_start:
+                break
+            i -= 1
+        else:
+            break
+    while run and doc[run[0]].lower_ in NAME_JOINERS:
+        run.pop(0)
+    if len(run) < 2:
+        return None
+    for start in reversed(run):
+        if doc[start].lower_ in NAME_JOINERS:
+            continue
+        if initials_match(doc[start:paren].text, acronym) and initials_match(
+            acronym, "".join(w[0] for w in doc[start:paren].text.split() if w[0].isupper())
+        ):
+            return start
+    capitals = [i for i in run if doc[i].text[:1].isupper()]
+    return run[0] if len(capitals) >= 2 else None
+
+
+def recover_acronym_names(doc: Doc, cands: list[Candidate], lex: Lexicon) -> Iterator[Candidate]:
+    """Names defined with an acronym: "the Regional Assistance Mission to X (RAMSI)"."""
+    for tok in tokens_of(doc)[1:-2]:
+        if tok.text != "(" or doc[tok.i + 2].text != ")":
+            continue
+        acronym = doc[tok.i + 1].text
+        if not _ACRONYM.match(acronym):
+            continue
+        start = acronym_name_start(doc, tok.i, acronym)
+        if start is None:
+            continue
+        words = [t.lower_ for t in doc[start : tok.i]]
+        if tok.i + 3 < len(doc) and doc[tok.i + 3].lower_ in lex.named_force_heads:
+            words.append(
+                doc[tok.i + 3].lower_
+            )  # "the Multinational Security Support (MSS) mission"
+        if any(w in lex.named_force_heads for w in words) and not any(
+            w in lex.military_orgs for w in words
+        ):
+            cls = "MilitaryForce"
+        else:
+            cls = "Organization"
+        yield Candidate(start, tok.i, cls, "ner", ner="ORG")
+
+
 def recover_named_places(
     doc: Doc, cands: list[Candidate], res: Resources, countries: set[str]
 ) -> Iterator[Candidate]:
@@ -629,7 +765,9 @@ def recover_sites(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[
                 break
 
 
-def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -> list[Candidate]:
+def assign_keys(
+    doc: Doc, cands: list[Candidate], links: dict[str, Candidate], lex: Lexicon
+) -> list[Candidate]:
     """Give every candidate an identity key and a label, joining short names to full names."""
     out: list[Candidate] = []
     full_people: list[Candidate] = []
@@ -652,20 +790,84 @@ def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -
             full_people.append(cand)
         out.append(cand)
     orgs = [c for c in out if c.cls == "Organization" and " " in c.label]
-    return [join_short_org(join_short_name(c, full_people), orgs) for c in out]
+    out = [join_short_org(join_short_name(doc, c, full_people), orgs) for c in out]
+    return join_place_heads(out, lex)
 
 
-def join_short_name(cand: Candidate, people: list[Candidate]) -> Candidate:
-    """Attach a one-word name to the full name of the same document whose last word it is."""
-    if " " in cand.label or cand.cls not in ("Person", "Organization", "Location"):
+#: Words before a place name that make it a place, whatever else it could be.
+LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
+
+
+def join_short_name(doc: Doc, cand: Candidate, people: list[Candidate]) -> Candidate:
+    """Attach a one-word name to the one full name of the document it is part of.
+
+    The last word ("Macron"), or the first for names written family name first ("Xi" for "Xi
+    Jinping"). A town that shares the surname ("Borne") is the person unless the text puts it
+    as a place ("in Borne").
+    """
+    if " " in cand.label or cand.cls not in ("Person", "Organization", "Location", "City"):
         return cand
     if cand.entry is not None:
-        return cand
-    matches = {p.key: p for p in people if p.label.split()[-1] == cand.label}
-    if len(matches) == 1:
-        person = next(iter(matches.values()))
-        return replace(cand, cls="Person", key=person.key, label=person.label)
+        before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+        if cand.entry.cls not in PLACE_CLASSES or before in LOCATIVE:
+            return cand
+    for position in (-1, 0):
+        matches = {p.key: p for p in people if p.label.split()[position] == cand.label}
+        if len(matches) == 1:
+            person = next(iter(matches.values()))
+            return replace(cand, cls="Person", key=person.key, label=person.label, entry=None)
+        if matches:
+            return cand
     return cand
+
+
+def harmonise(doc: Doc, cands: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """One name, one thing per document: the same name gets one class and one gazetteer entry.
+
+    The tagger may call a name a person in one sentence and a place in the next; the gazetteer
+    entry, if any mention has one, else the class most mentions have, wins for all of them.
+    """
+    groups: dict[str, list[int]] = {}
+    for n, c in enumerate(cands):
+        if c.is_name and not c.inner and c.cls:
+            groups.setdefault(clean_name(doc[c.start : c.end].text), []).append(n)
+    out = list(cands)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        entries = Counter(out[n].entry.key for n in members if out[n].entry is not None)
+        if entries:
+            key = entries.most_common(1)[0][0]
+            entry = next(out[n].entry for n in members if out[n].entry and out[n].entry.key == key)
+            for n in members:
+                if out[n].entry is None:
+                    out[n] = replace(out[n], entry=entry, cls=entry.cls, source="gazetteer")
+            continue
+        votes = Counter(out[n].cls for n in members)
+        if any(
+            in_place_context(doc, out[n], lex) or after_place_noun(doc, out[n], lex)
+            for n in members
+        ):
+            votes["Location"] += len(members)  # the text says it is a place
+        best = max(votes.values())
+        cls = min((c for c, v in votes.items() if v == best), key=CLASS_PRIORITY.index)
+        for n in members:
+            out[n] = replace(out[n], cls=cls)
+    return out
+
+
+def join_place_heads(cands: list[Candidate], lex: Lexicon) -> list[Candidate]:
+    """ "The X region" and "X" are one place in a document that names both."""
+    places = {c.label: c for c in cands if c.cls in PLACE_CLASSES and " " not in c.label}
+    out = []
+    for c in cands:
+        words = c.label.split()
+        if c.cls in PLACE_CLASSES and len(words) == 2 and words[-1].lower() in lex.place_heads:
+            base = places.get(words[0])
+            if base is not None:
+                c = replace(c, key=base.key)
+        out.append(c)
+    return out
 
 
 def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
@@ -707,10 +909,11 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         + list(recover_operations(doc, classified))
         + list(recover_titled_people(doc, classified, res.lexicon))
         + list(recover_named_places(doc, classified, res, countries))
+        + list(recover_acronym_names(doc, classified, res.lexicon))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
-    keyed = assign_keys(doc, classified, links)
+    keyed = assign_keys(doc, harmonise(doc, classified, res.lexicon), links, res.lexicon)
     return [to_mention(doc, doc_id, c) for c in keyed]
 
 
