@@ -90,3 +90,27 @@ def test_a_name_defined_with_an_acronym_is_one_node(nodes):
     mission = found["Joint Relief Mission for Northern Ruvia"]
     assert mission["cls"] == "MilitaryForce" and "JRMNR" in mission["alt_labels"]
     assert "JRMNR" not in found
+
+
+def test_a_name_given_with_known_as_is_an_alias(nodes):
+    found = nodes(
+        "The militia is led by Ahmed Salim Karrar, known as Barqash, who denied the charges."
+    )
+    assert "Barqash" not in found
+    assert "Barqash" in found["Ahmed Salim Karrar"]["alt_labels"]
+
+
+def test_the_last_word_of_an_organisation_name_refers_to_it(nodes):
+    found = nodes(
+        "The Regional Audit Commission opened an inquiry. The Commission said it would report"
+        " in May."
+    )
+    assert "Commission" not in found
+
+
+def test_a_plural_group_name_is_the_group(nodes):
+    found = nodes(
+        "Zaydi rebels said the Tarkani movement would fight on. The Tarkanis control the port,"
+        " and a Tarkani commander said so."
+    )
+    assert len([label for label in found if label.startswith("Tarkani")]) == 1

@@ -260,6 +260,7 @@ def split_prefixes(
                     label != "ORG"
                     or (title_next and not any(t.lower_ in lex.org_heads for t in doc[i + 1 : end]))
                 )
+                and (title_next or end - (i + 1) >= 2)  # "Georgian Dream" is one name
             ):
                 demonym = gaz.demonym(token.text)
                 yield Candidate(i, i + 1, demonym.cls, "demonym", demonym, is_name=False)
@@ -766,7 +767,11 @@ def recover_sites(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[
 
 
 def assign_keys(
-    doc: Doc, cands: list[Candidate], links: dict[str, Candidate], lex: Lexicon
+    doc: Doc,
+    cands: list[Candidate],
+    links: dict[str, Candidate],
+    lex: Lexicon,
+    countries: set[str] = frozenset(),
 ) -> list[Candidate]:
     """Give every candidate an identity key and a label, joining short names to full names."""
     out: list[Candidate] = []
@@ -790,26 +795,30 @@ def assign_keys(
             full_people.append(cand)
         out.append(cand)
     orgs = [c for c in out if c.cls == "Organization" and " " in c.label]
-    out = [join_short_org(join_short_name(doc, c, full_people), orgs) for c in out]
-    return join_place_heads(out, lex)
+    out = [join_short_org(join_short_name(doc, c, full_people, countries), orgs) for c in out]
+    return join_known_as(doc, join_place_heads(out, lex))
 
 
 #: Words before a place name that make it a place, whatever else it could be.
 LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "across", "outside", "inside"})
 
 
-def join_short_name(doc: Doc, cand: Candidate, people: list[Candidate]) -> Candidate:
+def join_short_name(
+    doc: Doc, cand: Candidate, people: list[Candidate], countries: set[str] = frozenset()
+) -> Candidate:
     """Attach a one-word name to the one full name of the document it is part of.
 
     The last word ("Macron"), or the first for names written family name first ("Xi" for "Xi
-    Jinping"). A town that shares the surname ("Borne") is the person unless the text puts it
-    as a place ("in Borne").
+    Jinping"). A town that shares the surname is the person unless the text puts it as a place
+    ("in Borne") in a country the article names.
     """
     if " " in cand.label or cand.cls not in ("Person", "Organization", "Location", "City"):
         return cand
     if cand.entry is not None:
         before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
-        if cand.entry.cls not in PLACE_CLASSES or before in LOCATIVE:
+        if cand.entry.cls not in PLACE_CLASSES:
+            return cand
+        if before in LOCATIVE and cand.entry.country in countries:
             return cand
     for position in (-1, 0):
         matches = {p.key: p for p in people if p.label.split()[position] == cand.label}
@@ -856,29 +865,76 @@ def harmonise(doc: Doc, cands: list[Candidate], lex: Lexicon) -> list[Candidate]
     return out
 
 
+def _family(cls: str | None) -> str | None:
+    """Places are one family ("City", "Region", "Location"); groups may be tagged as people."""
+    if cls in PLACE_CLASSES:
+        return "Location"
+    return "Organization" if cls in ("Organization", "Person") else cls
+
+
 def join_place_heads(cands: list[Candidate], lex: Lexicon) -> list[Candidate]:
-    """ "The X region" and "X" are one place in a document that names both."""
-    places = {c.label: c for c in cands if c.cls in PLACE_CLASSES and " " not in c.label}
+    """A name with or without its head noun or plural "s" is one thing in a document.
+
+    "The X region" and "X" (a place); "the X party" and "X" (an organisation); "the Xs" and
+    "X" (a group).
+    """
+    names = {c.label: c for c in cands if c.is_name and not c.inner and c.key}
     out = []
     for c in cands:
         words = c.label.split()
-        if c.cls in PLACE_CLASSES and len(words) == 2 and words[-1].lower() in lex.place_heads:
-            base = places.get(words[0])
-            if base is not None:
-                c = replace(c, key=base.key)
+        base = None
+        if len(words) >= 2 and c.cls in PLACE_CLASSES and words[-1].lower() in lex.place_heads:
+            base = names.get(" ".join(words[:-1]))
+        elif len(words) >= 2 and c.cls == "Organization" and words[-1] in ("party", "movement"):
+            base = names.get(" ".join(words[:-1]))
+        elif c.label.endswith("s") and c.entry is None and len(c.label) > 4:
+            base = names.get(c.label[:-1])
+        if base is not None and base.key != c.key and _family(base.cls) == _family(c.cls):
+            c = replace(c, key=base.key, cls=base.cls, entry=base.entry)
         out.append(c)
     return out
 
 
 def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
-    """Attach a one-word organisation name to the longer one it starts ("Amnesty")."""
+    """Attach a one-word organisation name to the one longer name it starts or ends.
+
+    "Amnesty" for "Amnesty International", "the Commission" for "the European Commission"
+    (only when one organisation of the document fits).
+    """
     if cand.cls != "Organization" or " " in cand.label or cand.entry is not None:
         return cand
-    matches = {o.key: o for o in orgs if o.label.split()[0] == cand.label and o.key != cand.key}
-    if len(matches) == 1:
-        org = next(iter(matches.values()))
-        return replace(cand, key=org.key, label=org.label, entry=org.entry)
+    for position in (0, -1):
+        matches = {
+            o.key: o for o in orgs if o.label.split()[position] == cand.label and o.key != cand.key
+        }
+        if len(matches) == 1:
+            org = next(iter(matches.values()))
+            return replace(cand, key=org.key, label=org.label, entry=org.entry)
+        if matches:
+            return cand
     return cand
+
+
+def join_known_as(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """A name given with "known as" is another name of what precedes it.
+
+    "Mohamed Hamdan Dagalo, known as Hemedti": one person.
+    """
+    by_end = {c.end: c for c in cands if c.is_name and not c.inner}
+    out = []
+    for c in cands:
+        i = c.start
+        if i >= 2 and doc[i - 1].lower_ == "as" and doc[i - 2].lower_ in ("known", "nicknamed"):
+            j = i - 3
+            if j >= 0 and doc[j].lower_ in ("also", "better", "widely", "commonly"):
+                j -= 1
+            if j >= 0 and doc[j].text == ",":
+                j -= 1
+            named = by_end.get(j + 1)
+            if named is not None and named is not c and named.key:
+                c = replace(c, key=named.key, label=named.label, cls=named.cls, entry=named.entry)
+        out.append(c)
+    return out
 
 
 def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
@@ -913,7 +969,7 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
-    keyed = assign_keys(doc, harmonise(doc, classified, res.lexicon), links, res.lexicon)
+    keyed = assign_keys(doc, harmonise(doc, classified, res.lexicon), links, res.lexicon, countries)
     return [to_mention(doc, doc_id, c) for c in keyed]
 
 
