@@ -67,10 +67,50 @@ def is_capitalised(token: Token) -> bool:
     return token.text[:1].isupper() or (token.text[:1].isdigit() and token.pos_ == "PROPN")
 
 
+#: Lower-case particles that begin surnames ("da Silva", "van Rompuy", "al-Assad").
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "van",
+        "von",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "le",
+        "la",
+        "du",
+        "dos",
+        "das",
+        "der",
+        "den",
+        "ter",
+        "di",
+        "del",
+        "della",
+        "al-",
+        "el-",
+    }
+)
+
+
 def trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Trim leading determiners/punctuation and trailing possessives/punctuation off a span."""
+    """Trim leading determiners, lower-case words and punctuation, and trailing possessives.
+
+    A name starts with a capital (or a surname particle): "and Industry" or "force Soros" are
+    fragments, not names.
+    """
     while start < end and (
-        doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_space
+        doc[start].lower_ in ("the", "a", "an")
+        or doc[start].is_punct
+        or doc[start].is_space
+        or (
+            doc[start].is_lower
+            and doc[start].is_alpha
+            and doc[start].lower_ not in NAME_PARTICLES
+            and not doc[start].lower_.startswith(("al-", "el-"))
+        )
     ):
         start += 1
     while end > start and (
