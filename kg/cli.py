@@ -223,7 +223,12 @@ def analyze(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write analysis.md/.json here.")
     ] = None,
-    plot: Annotated[bool, typer.Option(help="Also draw PNG charts (needs matplotlib).")] = False,
+    plot: Annotated[
+        bool,
+        typer.Option(
+            help="Also draw PNG charts (needs matplotlib): into --out, else next to the export."
+        ),
+    ] = False,
     top: Annotated[int, typer.Option(help="How many top entities to list.")] = 10,
 ) -> None:
     """Analyse an export: central entities, communities, components, timeline, co-occurrence."""
@@ -235,11 +240,11 @@ def analyze(
         G = load_graph(graph)
     except (OSError, ValueError) as err:
         fail(str(err), 2)
-    if out is None:
-        if plot:
-            fail("--plot needs --out DIR", 2)
+    if out is None and not plot:
         out_console.print(render_markdown(run_analysis(G, top_n=top)), markup=False)
         return
+    if out is None:  # charts go next to the analysed export
+        out = graph if graph.is_dir() else graph.parent
     try:
         for path in write_report(G, out, plot=plot, top_n=top):
             out_console.print(str(path), markup=False)

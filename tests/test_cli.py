@@ -118,6 +118,18 @@ def test_eval_and_analyze_commands_on_the_seed(tmp_path):
     assert "PageRank" in text.output or "pagerank" in text.output.lower()
 
 
+def test_analyze_plot_without_out_writes_next_to_the_export(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    pytest.importorskip("matplotlib")
+    export = tmp_path / "exports"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "exports", export)
+    result = runner.invoke(app, ["analyze", str(export), "--plot"])
+    assert result.exit_code == 0, result.output
+    assert (export / "timeline.png").is_file() and (export / "analysis.md").is_file()
+
+
 @pytest.mark.server
 def test_kg_serve_command_answers_sparql_on_loopback():
     import socket
