@@ -207,6 +207,9 @@ def serve(
     max_connections: Annotated[
         int, typer.Option(help="Open connections at most; more → 503.")
     ] = _SERVE.max_connections,
+    client_timeout: Annotated[
+        float, typer.Option(help="Seconds a client has to send a request (headers and body).")
+    ] = _SERVE.client_timeout,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
 ) -> None:
     """Serve the graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, view at /view.
@@ -226,6 +229,7 @@ def serve(
         queue=queue,
         memory_mb=memory,
         max_connections=max_connections,
+        client_timeout=client_timeout,
         quiet=quiet,
     )
     try:

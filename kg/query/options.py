@@ -19,7 +19,7 @@ class ServeOptions:
         memory_mb: Memory cap of a query's worker, in MB.
         max_connections: Open connections, at most (beyond → 503).
         max_body: Largest request body, in bytes.
-        header_timeout: Seconds a client has to send a request's headers (and its body).
+        client_timeout: Seconds a client has to send a request's headers (and its body).
         quiet: Do not log requests.
 
     """
@@ -33,5 +33,5 @@ class ServeOptions:
     memory_mb: int = 200
     max_connections: int = 256
     max_body: int = 1_000_000
-    header_timeout: float = 10.0
+    client_timeout: float = 10.0
     quiet: bool = False

@@ -44,6 +44,9 @@ _ALIASES: dict[str, str] = {
     "rdfxml": "rdf",
     "rdf+xml": "rdf",
     "json-ld": "jsonld",
+    "n3": "ttl",  # Turtle is N3
+    "text/n3": "ttl",
+    "text/rdf+n3": "ttl",
 }
 _GRAPH_COLUMNS = ("subject", "predicate", "object")
 _UPDATE_KEYWORDS = frozenset(
@@ -133,6 +136,13 @@ class QueryResult:
     bindings: tuple[tuple[Any, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = field(default=())
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Solutions (or sorted subject/predicate/object triples) as python values."""
+        from kg.query.sparql import to_python
+
+        return [tuple(to_python(t) for t in row) for row in self.table()[1]]
 
     @property
     def size(self) -> int:

@@ -170,7 +170,7 @@ class Protocol(H11Protocol):
     its request line and headers slowly (or never); such clients would hold connection slots.
     """
 
-    header_timeout = ServeOptions.header_timeout
+    client_timeout = ServeOptions.client_timeout
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the clock for the first request's headers."""
@@ -184,7 +184,7 @@ class Protocol(H11Protocol):
 
     def _arm(self) -> None:
         cycle = self.cycle
-        self.loop.call_later(self.header_timeout, self._expire, cycle)
+        self.loop.call_later(self.client_timeout, self._expire, cycle)
 
     def _expire(self, cycle: object) -> None:
         if self.cycle is cycle and not self.transport.is_closing():
@@ -364,7 +364,7 @@ class Endpoint:
                 chunks.append(chunk)
 
         try:
-            await asyncio.wait_for(read(), self.options.header_timeout)
+            await asyncio.wait_for(read(), self.options.client_timeout)
         except asyncio.TimeoutError:
             raise _status(408, "the request body did not arrive in time") from None
         return b"".join(chunks)
@@ -456,12 +456,12 @@ def serve(path: Path, options: ServeOptions | None = None) -> None:
     """
     options = options or ServeOptions()
     app, _ = make_app(path, options)
-    Protocol.header_timeout = options.header_timeout
+    protocol = type("Protocol", (Protocol,), {"client_timeout": options.client_timeout})
     config = uvicorn.Config(
         app,
         host=options.host,
         port=options.port,
-        http=Protocol,
+        http=protocol,
         lifespan="on",
         limit_concurrency=options.max_connections,
         timeout_keep_alive=5,

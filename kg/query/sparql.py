@@ -34,10 +34,13 @@ from kg.query.results import (
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
+    ReadOnlyError,
+    ResultLimitError,
     evaluate,
     find_format,
     serialize,
 )
+from kg.query.store import open_store
 from kg.vocab import PREFIXES
 
 XSD_NS = PREFIXES["xsd"]
@@ -282,6 +285,19 @@ def bind_params(store: ox.Store, query: NamedQuery, params: Mapping[str, str]) -
 # --------------------------------------------------------------------------- running
 
 
+def load_store(path: Path) -> ox.Store:
+    """Open the graph of an exports folder or graph file, read-only, from its on-disk store.
+
+    The store is built next to the exports on first use and rebuilt when they change (see
+    :mod:`kg.query.store`).
+
+    Raises:
+        StoreError: If there is no export, or it is not valid RDF.
+
+    """
+    return open_store(path)
+
+
 def run_query(
     store: ox.Store,
     sparql: str,
@@ -372,11 +388,6 @@ def to_python(term: Any) -> Any:
     except (ValueError, decimal.InvalidOperation):
         return value
     return value
-
-
-def rows(result: QueryResult) -> list[tuple[Any, ...]]:
-    """Solutions (or subject/predicate/object triples) as python values (:func:`to_python`)."""
-    return [tuple(to_python(t) for t in row) for row in result.table()[1]]
 
 
 def _local_name(local: str) -> str | None:
@@ -487,6 +498,8 @@ __all__ = [
     "QueryResult",
     "QuerySyntaxError",
     "QueryTimeout",
+    "ReadOnlyError",
+    "ResultLimitError",
     "bind_params",
     "compact_iri",
     "display",
@@ -499,7 +512,7 @@ __all__ = [
     "queries_dir",
     "resolve_entity",
     "resolve_query_arg",
-    "rows",
+    "load_store",
     "run_query",
     "to_python",
     "to_table",

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.query.results import QueryError
+
 #: Folder (next to the exports) holding the stores.
 STORE_DIR = "graph.oxigraph"
 #: Bump when the store's content or layout changes: every existing store is then rebuilt.
@@ -47,7 +49,7 @@ TRIPLE_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld")
 DATASET_FILE = "graph.trig"
 
 
-class StoreError(Exception):
+class StoreError(QueryError):
     """The graph could not be found, read or stored; the message says why."""
 
 
