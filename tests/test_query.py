@@ -403,8 +403,8 @@ def test_forces(store: ox.Store) -> None:
     assert force[0] == str(KGR["militaryforce/csto-peacekeeping-force"])
     assert force[2] == "Collective Security Treaty Organization"
     assert sorted(force[4].split(" | ")) == CONTRIBUTORS
-    assert force[5] == "Kazakhstan"
-    assert by_name["Other Alliance force"][4:] == ("Sylvania", "Freedonia")
+    assert force[5:] == ("Kazakhstan", None)  # deployedTo; no kg:Deployment event of the force
+    assert by_name["Other Alliance force"][4:] == ("Sylvania", "Freedonia", None)
 
 
 def test_leaders(store: ox.Store) -> None:
@@ -423,6 +423,9 @@ def test_timeline(store: ox.Store) -> None:
     assert column(result, "agents") == ["Other Alliance force", "Collective Security Treaty "
                                         "Organization"]  # fmt: skip
     assert column(result, "places") == [None, "Kazakhstan"]
+    assert [p.optional for p in q.named_queries()["timeline"].params] == [True]
+    csto = _bound(store, "timeline", entity="CSTO")
+    assert column(csto, "date") == [dt.date(2022, 1, 6)]
 
 
 def test_members(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from rdflib import Graph
 from kg.query import results as r
 from kg.query import serve as s
 from kg.query import sparql as q
-from kg.vocab import KG, KGR
+from kg.vocab import KG, KGR, PREFIXES
 
 pytestmark = pytest.mark.server
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
@@ -445,6 +445,13 @@ def test_queries_json_lists_named_queries(server: Server) -> None:
     assert all(item["title"] and item["description"] for item in items)
 
 
+def test_prefixes_are_predeclared(server: Server) -> None:
+    assert json.loads(call(server, "GET", "/prefixes.json").body) == PREFIXES
+    reply = call(server, "GET", get_query("SELECT (COUNT(*) AS ?n) WHERE { ?c a kg:Country }"))
+    assert reply.status == 200
+    assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "8"
+
+
 def test_view_serves_graph_html(server: Server) -> None:
     reply = call(server, "GET", "/view")
     assert reply.status == 200 and b"graph view" in reply.body
@@ -499,6 +506,8 @@ def test_query_page_runs_queries_in_a_browser(server: Server) -> None:
             rows = page.locator("#results table tbody tr")
             assert rows.count() == len(sample.CONTRIBUTORS) + 2
             assert "Armenia" in rows.first.inner_text()
+            # IRIs are shown as they can be pasted back (kgr: is predeclared, "/" escaped)
+            assert "kgr:country\\/armenia" in rows.first.inner_text()
             assert "rows" in page.inner_text("#status")
             # a malformed query shows the parser's message, as text
             page.fill("#query", "SELECT ?s WHERE { <b>oops</b> }")

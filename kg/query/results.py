@@ -160,14 +160,14 @@ class QueryResult:
 # --------------------------------------------------------------------------- checking
 
 
-def _blank_lexical(sparql: str) -> str:
+def blank_lexical(sparql: str) -> str:
     """Replace strings, IRIs and comments by spaces so keywords can be searched for."""
     return _LEXICAL.sub(lambda m: " " * len(m.group(0)), sparql)
 
 
 def is_update(sparql: str) -> bool:
     """Tell whether ``sparql`` is a SPARQL Update request (first keyword after the prologue)."""
-    body = _blank_lexical(sparql)
+    body = blank_lexical(sparql)
     while match := _PROLOGUE.match(body):
         body = body[match.end() :]
     word = re.match(r"\s*([A-Za-z]+)", body)
@@ -176,7 +176,7 @@ def is_update(sparql: str) -> bool:
 
 def uses_service(sparql: str) -> bool:
     """Tell whether ``sparql`` contains a federated ``SERVICE`` clause."""
-    return bool(_SERVICE.search(_blank_lexical(sparql)))
+    return bool(_SERVICE.search(blank_lexical(sparql)))
 
 
 def check_read_only(sparql: str) -> None:

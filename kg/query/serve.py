@@ -9,7 +9,8 @@ Routes (on ``127.0.0.1:7878`` by default):
   result format follows ``format`` (or ``output``), else ``Accept``: SELECT/ASK → SPARQL JSON
   (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE → Turtle (default), N-Triples, RDF/XML, JSON-LD.
 * ``GET /`` the query page (self-contained); ``GET /queries.json`` the named queries;
-  ``GET /view`` the exports folder's ``graph.html``.
+  ``GET /prefixes.json`` the predeclared prefixes; ``GET /view`` the exports folder's
+  ``graph.html``.
 
 Read-only: an ``update`` parameter, an ``application/sparql-update`` body or a SPARQL Update query
 → 403; ``SERVICE`` (which would reach the network) → 403; PUT/DELETE/PATCH → 405.
@@ -99,7 +100,10 @@ def queries_json() -> bytes:
             "title": q.title,
             "description": q.description,
             "query": q.text,
-            "params": [{"name": p.name, "description": p.description} for p in q.params],
+            "params": [
+                {"name": p.name, "description": p.description, "optional": p.optional}
+                for p in q.params
+            ],
         }
         for q in named_queries().values()
     ]
@@ -222,6 +226,7 @@ class Endpoint:
             Route("/", self.index, methods=every),
             Route("/index.html", self.index, methods=every),
             Route("/queries.json", self.named, methods=every),
+            Route("/prefixes.json", self.prefixes, methods=every),
             Route("/view", self.view, methods=every),
             Route("/view/", self.view, methods=every),
             Route("/graph.html", self.view, methods=every),
@@ -270,6 +275,12 @@ class Endpoint:
         if refusal := self._refusal(request):
             return refusal
         return Response(self.queries, media_type="application/json; charset=utf-8")
+
+    async def prefixes(self, request: Request) -> Response:
+        """The prefixes predeclared for every query, as JSON."""
+        if refusal := self._refusal(request):
+            return refusal
+        return Response(json.dumps(PREFIXES).encode(), media_type="application/json")
 
     async def view(self, request: Request) -> Response:
         """The exports folder's ``graph.html``."""

@@ -8,8 +8,9 @@ prefixed names that can be pasted back into a query (``kgr:country\/kazakhstan``
 
 Named queries are the ``.rq`` files of ``ontology/queries`` (shipped in the package). Each starts
 with ``# title:``, ``# description:`` and, for each parameter, ``# param: NAME description`` comment
-lines. A parameter is an entity given by label, alias or IRI (:func:`resolve_entity`) and is bound
-to the variable ``?NAME`` by a ``VALUES`` clause appended to the query (:func:`bind_params`).
+lines (``# param: NAME (optional) description`` for one the query can do without). A parameter is
+an entity given by label, alias or IRI (:func:`resolve_entity`) and is bound to the variable
+``?NAME`` by a ``VALUES`` clause appended to the query (:func:`bind_params`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from kg.query.results import (
     QueryTimeout,
     ReadOnlyError,
     ResultLimitError,
+    blank_lexical,
     evaluate,
     find_format,
     serialize,
@@ -62,6 +64,7 @@ _INT_TYPES = frozenset(
 # Characters a prefixed name's local part may hold as they are, and those it may hold escaped.
 _PN_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:((?:[^\s\\]|\\.)*)")
 
 
@@ -78,11 +81,13 @@ class Param:
     Attributes:
         name: The variable name (without ``?``).
         description: What it is.
+        optional: Whether the query also runs without it (then ``?name`` stays unbound).
 
     """
 
     name: str
     description: str
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,9 @@ def parse_named_query(path: Path) -> NamedQuery:
         key = key.strip().lower()
         if sep and key == "param":
             name, _, description = value.strip().partition(" ")
-            params.append(Param(name, description.strip().lstrip("—-: ").strip()))
+            optional = description.startswith("(optional)")
+            description = description.removeprefix("(optional)").strip().lstrip("—-: ")
+            params.append(Param(name, description.strip(), optional))
         elif sep and key in ("title", "description"):
             meta.setdefault(key, value.strip())
     return NamedQuery(
@@ -260,7 +267,10 @@ def resolve_entity(store: ox.Store, value: str) -> list[str]:
 
 
 def bind_params(store: ox.Store, query: NamedQuery, params: Mapping[str, str]) -> str:
-    """Return the text of ``query`` with its parameters bound by a trailing ``VALUES`` clause.
+    """Return the text of ``query`` with its parameters bound by ``VALUES`` clauses.
+
+    The clauses open the ``WHERE`` group (a trailing ``VALUES`` would only be joined after
+    ``GROUP BY``), so evaluation starts from the given entities.
 
     Raises:
         ParameterError: If a parameter is missing, unknown, or names no entity.
@@ -271,15 +281,22 @@ def bind_params(store: ox.Store, query: NamedQuery, params: Mapping[str, str]) -
     if unknown:
         known = ", ".join(sorted(declared)) or "none"
         raise ParameterError(f"{query.name} has no parameter {unknown[0]!r} (parameters: {known})")
-    missing = [p.name for p in query.params if p.name not in params]
+    missing = [p.name for p in query.params if p.name not in params and not p.optional]
     if missing:
         example = " ".join(f"--param {n}=VALUE" for n in missing)
         raise ParameterError(f"named query {query.name!r} needs {example}")
-    clauses = []
-    for param in query.params:
+    clauses = ""
+    for param in (p for p in query.params if p.name in params):
         iris = " ".join(f"<{iri}>" for iri in resolve_entity(store, params[param.name]))
-        clauses.append(f"VALUES ?{param.name} {{ {iris} }}")
-    return query.text.rstrip() + ("\n" + "\n".join(clauses) + "\n" if clauses else "\n")
+        clauses += f"\n  VALUES ?{param.name} {{ {iris} }}"
+    if not clauses:
+        return query.text
+    where = _WHERE.search(blank_lexical(query.text))
+    if where is None:
+        raise ParameterError(
+            f"named query {query.name!r} has no WHERE {{ … }} to bind parameters in"
+        )
+    return query.text[: where.end()] + clauses + query.text[where.end() :]
 
 
 # --------------------------------------------------------------------------- running
@@ -483,7 +500,9 @@ def format_named_queries(queries: dict[str, NamedQuery] | None = None) -> str:
     width = max((len(n) for n in queries), default=0)
     lines = []
     for name, query in queries.items():
-        params = "".join(f" [--param {p.name}=…]" for p in query.params)
+        params = "".join(
+            f" [--param {p.name}=…]" if p.optional else f" --param {p.name}=…" for p in query.params
+        )
         lines.append(f"{name:<{width}}  {query.title} — {query.description}{params}\n")
     return "".join(lines)
 
