@@ -626,6 +626,8 @@ def test_format_table(store: ox.Store) -> None:
     assert table == q.format_result(result, "table", width=200)
     ids = q.format_result(q.run_query(store, f"SELECT ?f {{ ?f a <{KG.MilitaryForce}> }}"), "table")
     assert "kgr:militaryforce\\/csto-peacekeeping-force" in ids
+    narrow = q.to_table(q.run_query(store, f"SELECT ?f {{ ?f a <{KG.MilitaryForce}> }}"), width=20)
+    assert "kgr:militaryforce\\/csto-peacekeeping-force" in narrow  # never cut nor folded
 
 
 def test_format_csv_and_tsv(store: ox.Store) -> None:

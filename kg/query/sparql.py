@@ -316,13 +316,7 @@ def load_store(path: Path) -> ox.Store:
 
 
 def run_query(
-    store: ox.Store,
-    sparql: str,
-    *,
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    default_graphs: Sequence[str] = (),
-    named_graphs: Sequence[str] = (),
+    store: ox.Store, sparql: str, *, timeout: float | None = None, **options: Any
 ) -> QueryResult:
     """Run a read-only SPARQL query with the common prefixes predeclared.
 
@@ -332,33 +326,21 @@ def run_query(
         timeout: Seconds to wait. The query then runs in a daemon thread that is *abandoned* past
             the limit (pyoxigraph cannot cancel it): for one-shot processes such as ``kg query``,
             which exit. The endpoint runs queries in worker processes that it kills instead.
-        max_rows: Largest number of solutions (or triples) accepted.
-        default_graphs: IRIs of graphs forming the default graph (else the store's default graph).
-        named_graphs: IRIs of the graphs visible to ``GRAPH``.
+        **options: ``max_rows``, ``default_graphs``, ``named_graphs`` of
+            :func:`kg.query.results.evaluate`.
 
     Raises:
         QueryTimeout: Past the time limit.
         QueryError: See :func:`kg.query.results.evaluate`.
 
     """
-
-    def work() -> QueryResult:
-        return evaluate(
-            store,
-            sparql,
-            prefixes=PREFIXES,
-            max_rows=max_rows,
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
-        )
-
     if timeout is None:
-        return work()
+        return evaluate(store, sparql, prefixes=PREFIXES, **options)
     outcome: dict[str, Any] = {}
 
     def target() -> None:
         try:
-            outcome["result"] = work()
+            outcome["result"] = evaluate(store, sparql, prefixes=PREFIXES, **options)
         except QueryError as exc:
             outcome["error"] = exc
 
@@ -430,6 +412,10 @@ def compact_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _is_iri(term: Any) -> bool:
+    return isinstance(term, ox.NamedNode)
+
+
 def display(term: Any) -> str:
     """Render a term for a human: pasteable IRIs, plain lexical forms for literals."""
     if term is None:
@@ -454,16 +440,26 @@ def to_table(result: QueryResult, *, width: int | None = None) -> str:
 
     if width is None:
         width = shutil.get_terminal_size((120, 24)).columns
+    header, body = result.table() if result.kind != "ask" else ((), [])
+    cells = [[display(t) for t in row] for row in body]
+    # IRI columns are as wide as their longest IRI (a cut or folded IRI could not be pasted
+    # back); other values fold. The table may then be wider than the terminal.
+    iri_widths = [
+        max((len(c[i]) for c, row in zip(cells, body, strict=True) if _is_iri(row[i])), default=0)
+        for i in range(len(header))
+    ]
+    width = max(width, sum(w + 3 for w in iri_widths) + 1)
     console = Console(
         file=io.StringIO(), width=width, color_system=None, force_terminal=False, soft_wrap=False
     )
     if result.kind == "ask":
         console.print(Text("true" if result.boolean else "false"))
     else:
-        header, body = result.table()
-        table = Table(*header, show_lines=False, expand=False)
-        for row in body:
-            table.add_row(*(Text(display(t)) for t in row))
+        table = Table(show_lines=False, expand=False)
+        for name, iri_width in zip(header, iri_widths, strict=True):
+            table.add_column(name, overflow="fold", min_width=iri_width or None)
+        for row in cells:
+            table.add_row(*(Text(c) for c in row))
         console.print(table)
         noun = "triple" if result.kind == "graph" else "row"
         console.print(Text(f"{len(body)} {noun}{'' if len(body) == 1 else 's'}"))

@@ -289,10 +289,15 @@ class WorkerPool:
             self._discard(worker, "timeouts")
             raise QueryTimeout(f"query exceeded the time limit of {timeout:g} s") from None
         except WorkerFailed:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(worker.process.wait(), 5)
             self._discard(worker, "deaths")
-            raise QueryMemoryError(
-                f"query needed more than {self.config.memory_mb} MB of memory and was stopped"
-            ) from None
+            code = worker.process.returncode
+            if code in (-signal.SIGABRT, -signal.SIGKILL):  # failed allocation, or the OOM killer
+                raise QueryMemoryError(
+                    f"query needed more than {self.config.memory_mb} MB of memory and was stopped"
+                ) from None
+            raise QueryError(f"the query's worker process died (exit status {code})") from None
         except BaseException:  # the request was cancelled (client gone): the query may still run
             self._discard(worker, "cancelled")
             raise
@@ -387,6 +392,7 @@ class WorkerPool:
                 sys.executable, "-m", "kg.query.worker", str(theirs.fileno()),
                 str(self.store_dir), str(self.config.memory_mb), json.dumps(self.prefixes),
                 pass_fds=(theirs.fileno(),), stdin=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,  # a worker killed by its memory cap says so
             )  # fmt: skip
             theirs.close()
             reader, writer = await asyncio.open_connection(sock=ours)
