@@ -34,6 +34,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
@@ -487,14 +488,17 @@ def serve(path: Path, options: ServeOptions | None = None) -> None:
             "the graph",
             file=sys.stderr,
         )
+    family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+    sock = socket.create_server((options.host, options.port), family=family, backlog=2048)
     server = uvicorn.Server(config)
-    shown = f"[{options.host}]" if ":" in options.host else options.host
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
     print(
-        f"SPARQL endpoint http://{shown}:{options.port}/sparql · query page "
-        f"http://{shown}:{options.port}/ · Ctrl-C stops",
+        f"SPARQL endpoint http://{shown}:{port}/sparql · query page http://{shown}:{port}/ · "
+        "Ctrl-C stops",
         flush=True,
     )
-    server.run()
+    server.run(sockets=[sock])
 
 
 __all__ = ["ServeOptions", "make_app", "serve"]
