@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kg.query.options import ServeOptions
+
 app = typer.Typer(
     name="kg",
     help="Build a knowledge graph of who did what to whom, where and when, from news articles.",
@@ -27,6 +29,8 @@ def fail(message: str, code: int = 1) -> None:
     console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
+
+_SERVE = ServeOptions()
 
 ModelOpt = Annotated[
     str | None,
@@ -123,13 +127,17 @@ def main() -> None:
 @app.command()
 def query(
     graph: Annotated[
-        Path, typer.Argument(help="An export file (.ttl/.nt/.jsonld/.trig) or folder.")
+        Path, typer.Argument(help="An exports folder, or a graph file (.ttl/.nt/.jsonld/.trig).")
     ],
     sparql: Annotated[
         str | None, typer.Argument(help="SPARQL text, a .rq file, a named query, or '-' (stdin).")
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", "-n", help="Run a named query of ontology/queries/.")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind a named query's parameter: name=LABEL|ALIAS|IRI."),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml, turtle or nt.")
@@ -139,24 +147,38 @@ def query(
         bool, typer.Option("--list", help="List the named queries and exit.")
     ] = False,
 ) -> None:
-    """Run a SPARQL query (text, .rq file or --name) over an export and print the result."""
+    """Run a SPARQL query (text, .rq file or named query) over the graph and print the result.
+
+    A folder is answered from its store (built on first use, see kg serve): the default graph
+    holds each triple once; GRAPH ?g { ... } reaches one named graph per document.
+    """
     from kg.query.sparql import (
         QueryError,
+        bind_params,
+        find_named_query,
         format_named_queries,
         format_result,
-        load_store,
+        parse_params,
         resolve_query_arg,
         run_query,
     )
+    from kg.query.store import StoreError, open_store
 
     if list_queries:
         typer.echo(format_named_queries(), nl=False)
         raise typer.Exit()
     try:
-        text = resolve_query_arg(sparql, name)
-        result = run_query(load_store(graph), text, timeout=timeout)
+        params = parse_params(param or [])
+        named = find_named_query(sparql, name)
+        text = None if named else resolve_query_arg(sparql)
+        if params and named is None:
+            fail("--param binds the parameters of a named query", 2)
+        store = open_store(graph)
+        if named is not None:
+            text = bind_params(store, named, params)
+        result = run_query(store, text, timeout=timeout)
         typer.echo(format_result(result, fmt), nl=False)
-    except (QueryError, OSError, ValueError) as err:
+    except (QueryError, StoreError, OSError) as err:
         fail(str(err), 2)
 
 
@@ -165,18 +187,54 @@ def serve(
     graph: Annotated[Path, typer.Argument(help="An exports folder or graph file.")] = Path(
         "exports"
     ),
-    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
-    timeout: Annotated[float, typer.Option(help="Query time limit in seconds.")] = 10.0,
-    max_results: Annotated[int, typer.Option(help="Largest result (rows) served.")] = 10000,
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = _SERVE.host,
+    port: Annotated[int, typer.Option(help="TCP port.")] = _SERVE.port,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds a query may take (then it is stopped: 503).")
+    ] = _SERVE.timeout,
+    max_results: Annotated[
+        int, typer.Option(help="Largest result (rows or triples) served; more → 413.")
+    ] = _SERVE.max_results,
+    max_running: Annotated[
+        int, typer.Option(help="Queries running at once, one worker process each.")
+    ] = _SERVE.max_running,
+    queue: Annotated[
+        int, typer.Option(help="Requests that may wait for a worker; more → 503.")
+    ] = _SERVE.queue,
+    memory: Annotated[
+        int, typer.Option(help="Memory cap of one query's worker, in MB (then it is stopped).")
+    ] = _SERVE.memory_mb,
+    max_connections: Annotated[
+        int, typer.Option(help="Open connections at most; more → 503.")
+    ] = _SERVE.max_connections,
+    client_timeout: Annotated[
+        float, typer.Option(help="Seconds a client has to send a request (headers and body).")
+    ] = _SERVE.client_timeout,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not log requests.")] = False,
 ) -> None:
-    """Serve the graph: SPARQL 1.1 endpoint at /sparql, query page at /, the view at /view."""
-    from kg.query.serve import serve as run_server
-    from kg.query.sparql import QueryError
+    """Serve the graph read-only: SPARQL 1.1 endpoint at /sparql, query page at /, view at /view.
 
+    The graph is kept in an on-disk store next to the exports (graph.oxigraph/), built on first
+    start and reused while the exports are unchanged.
+    """
+    from kg.query.serve import serve as run_server
+    from kg.query.store import StoreError
+
+    options = ServeOptions(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_results=max_results,
+        max_running=max_running,
+        queue=queue,
+        memory_mb=memory,
+        max_connections=max_connections,
+        client_timeout=client_timeout,
+        quiet=quiet,
+    )
     try:
-        run_server(graph, host, port, timeout_s=timeout, max_results=max_results)
-    except (QueryError, OSError, ValueError) as err:
+        run_server(graph, options)
+    except (StoreError, OSError) as err:
         fail(str(err), 2)
 
 

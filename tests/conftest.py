@@ -27,11 +27,24 @@ Contents (IRIs under ``https://w3id.org/newskg/id/``):
 
 The expected answer of the flagship question on it is Russia, Belarus, Armenia, Tajikistan and
 Kyrgyzstan (``FLAGSHIP_STATES``).
+
+``kg_serve`` starts a real ``kg serve`` subprocess on loopback (see :class:`KgServer`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -305,3 +318,95 @@ def build_sample_graph() -> nx.MultiDiGraph:
 def sample_graph() -> nx.MultiDiGraph:
     """A small, realistic knowledge graph following :mod:`kg.model` (see the module docstring)."""
     return build_sample_graph()
+
+
+# --------------------------------------------------------------------------- kg serve
+
+
+@dataclass
+class KgServer:
+    """A ``kg serve`` subprocess on loopback."""
+
+    port: int
+    proc: subprocess.Popen
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def tree(self) -> list[int]:
+        """The server's pid and those of its children (the query workers)."""
+        pids = [self.proc.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError):
+                    stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(stat[1]) == self.proc.pid:
+                        pids.append(int(entry.name))
+        return pids
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and its workers, in MB."""
+        total = 0
+        for pid in self.tree():
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        return total / 1024
+
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU seconds used so far by each worker process."""
+        out = {}
+        for pid in self.tree()[1:]:
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                out[pid] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+        return out
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _kg_serve(folder: Path, *args: str, wait: float = 60.0) -> Iterator[KgServer]:
+    port = _free_port()
+    log = folder.parent / f"kg-serve-{port}.log"
+    root = Path(__file__).resolve().parents[1]
+    path = os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path}
+    cmd = [sys.executable, "-m", "kg", "serve", str(folder), "--port", str(port), *args]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = KgServer(port, proc, log)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"kg serve exited with {proc.returncode}: {log.read_text()}")
+            try:
+                with urllib.request.urlopen(server.url + "/queries.json", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    pytest.fail(f"kg serve did not answer within {wait} s: {log.read_text()}")
+                time.sleep(0.1)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def kg_serve() -> Callable[..., contextlib.AbstractContextManager[KgServer]]:
+    """``with kg_serve(folder, "--timeout", "2") as server:`` runs ``kg serve`` on loopback."""
+    return _kg_serve

@@ -181,3 +181,19 @@ def test_conll04_main_reports_scores(conll04, capsys):
         for s in report[kind].values():
             assert all(0 <= s[k] <= 100 and not math.isnan(s[k]) for k in ("p", "r", "f1"))
     assert _last_json(capsys.readouterr().out)["sentences"] == 5
+
+
+@pytest.mark.server
+def test_serve_main_reports_figures(sample_graph, tmp_path, capsys):
+    from kg.export.rdf import write_rdf
+
+    serve = _load("serve")
+    write_rdf(sample_graph, tmp_path / "exports")
+    report = serve.main([str(tmp_path / "exports"), "--rounds", "2", "--runaway", "0"])
+    assert report["first_start_s"] > 0 and report["second_start_s"] > 0
+    assert report["rss_after_start_mb"] > 0
+    assert report["queries"]["flagship"]["status"] == 200
+    assert report["queries"]["flagship"]["rows"] > 0
+    assert report["queries"]["entity (entity)"]["rows"] > 0
+    assert "timeline" in report["queries"] and "timeline (entity)" in report["queries"]
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == report

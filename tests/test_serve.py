@@ -9,11 +9,9 @@ import http.client
 import importlib.util
 import io
 import json
-import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -26,9 +24,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from kg.query import results as r
 from kg.query import serve as s
 from kg.query import sparql as q
-from kg.vocab import KG, KGR
+from kg.vocab import KG, KGR, PREFIXES
 
 pytestmark = pytest.mark.server
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
@@ -36,6 +35,8 @@ SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 ROOT = Path(__file__).resolve().parents[1]
 MAX_RESULTS = 200
 TIME_LIMIT = 1.5
+CLIENT_TIMEOUT = 2.0
+MAX_CONNECTIONS = 30
 
 
 def _sample_module():
@@ -50,70 +51,34 @@ def _sample_module():
 sample = _sample_module()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     url: str
     port: int
     folder: Path
     proc: subprocess.Popen
+    process: object  # conftest.KgServer
 
     @property
     def endpoint(self) -> str:
         return self.url + "/sparql"
 
 
-def _wait_until_up(url: str, proc: subprocess.Popen, log: Path, limit: float = 30.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/queries.json", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"server did not answer within {limit} s: {log.read_text()}")
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, kg_serve) -> Iterator[Server]:
     folder = sample.write_exports(tmp_path_factory.mktemp("exports"), ("trig", "ttl"))
     (folder / "graph.html").write_text("<!DOCTYPE html><title>graph view</title>", "utf-8")
-    port = free_port()
-    log = folder.parent / "server.log"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    cmd = [
-        sys.executable, "-m", "kg.query.serve", str(folder),
-        "--host", "127.0.0.1", "--port", str(port),
-        "--timeout", str(TIME_LIMIT), "--max-results", str(MAX_RESULTS), "--quiet",
+    args = [
+        "--host", "127.0.0.1", "--timeout", str(TIME_LIMIT), "--max-results", str(MAX_RESULTS),
+        "--quiet", "--client-timeout", str(CLIENT_TIMEOUT),
+        "--max-connections", str(MAX_CONNECTIONS),
     ]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, proc, log)
-        yield Server(url, port, folder, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    assert proc.returncode is not None
+    with kg_serve(folder, *args) as running:
+        yield Server(running.url, running.port, folder, running.proc, running)
+    assert running.proc.returncode is not None
     with socket.socket() as sock, pytest.raises(OSError):
         sock.settimeout(2)
-        sock.connect(("127.0.0.1", port))
+        sock.connect(("127.0.0.1", running.port))
 
 
 def wrapper(server: Server, text: str, fmt: str) -> SPARQLWrapper.SPARQLWrapper:
@@ -323,6 +288,82 @@ def test_other_errors(server: Server) -> None:
     reply = call(server, "GET", "/", Host="attacker.example")
     assert reply.status == 403
     assert call(server, "GET", "/", Host=f"localhost:{server.port}").status == 200
+    assert call(server, "GET", "/", Host=f"[::1]:{server.port}").status == 200
+
+
+def raw_request(server: Server, data: bytes, wait: float = 20) -> bytes:
+    """Send raw bytes on a new connection; return everything the server sends until it closes."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=wait) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_host_check_covers_the_request_target(server: Server) -> None:
+    ask = urllib.parse.quote("ASK {}")
+    foreign = f"GET http://attacker.example/sparql?query={ask} HTTP/1.1\r\n"
+    reply = raw_request(server, f"{foreign}Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    assert reply.startswith(b"HTTP/1.1 403")
+    local = f"GET http://127.0.0.1:{server.port}/sparql?query={ask} HTTP/1.1\r\n"
+    reply = raw_request(server, f"{local}Host: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    assert reply.startswith(b"HTTP/1.1 200") and b'"boolean":true' in reply
+
+
+def test_malformed_parameters_are_400(server: Server) -> None:
+    ask = urllib.parse.quote("ASK {}")
+    for bad in ("default-graph-uri=not%20an%20iri", "named-graph-uri=%3Cx%3E", "query=%FF"):
+        reply = call(server, "GET", f"/sparql?query={ask}&{bad}")
+        assert reply.status == 400, (bad, reply.status, reply.text)
+    reply = call(server, "POST", "/sparql", b"\xff\xfe", Content_Type="application/sparql-query")
+    assert reply.status == 400 and "UTF-8" in reply.text
+    reply = call(server, "GET", f"/sparql?query={ask}&query={ask}")
+    assert reply.status == 400 and "more than one" in reply.text
+
+
+def test_a_body_shorter_than_its_content_length_gets_408(server: Server) -> None:
+    head = (
+        "POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\nASK {}"
+    )
+    began = time.monotonic()
+    reply = raw_request(server, head.encode())
+    assert reply.startswith(b"HTTP/1.1 408")
+    assert CLIENT_TIMEOUT - 0.1 <= time.monotonic() - began < CLIENT_TIMEOUT + 5
+
+
+def test_a_client_that_sends_no_headers_is_closed(server: Server) -> None:
+    began = time.monotonic()
+    assert raw_request(server, b"GET /sparql?query=ASK") == b""  # never finished its headers
+    assert CLIENT_TIMEOUT - 0.1 <= time.monotonic() - began < CLIENT_TIMEOUT + 5
+
+
+def test_http11_keep_alive(server: Server) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+    try:
+        socks = []
+        for _ in range(3):
+            conn.request("GET", get_query("ASK {}"))
+            response = conn.getresponse()
+            assert response.version == 11 and response.status == 200
+            response.read()
+            socks.append(conn.sock)
+        assert socks[0] is not None and all(sock is socks[0] for sock in socks)
+    finally:
+        conn.close()
+
+
+def test_connection_cap(server: Server) -> None:
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.2)
+        assert call(server, "GET", get_query("ASK {}")).status == 503
+    finally:
+        for sock in idle:
+            sock.close()
+    time.sleep(0.2)
+    assert call(server, "GET", get_query("ASK {}")).status == 200
 
 
 # --------------------------------------------------------------------------- limits
@@ -337,8 +378,8 @@ def test_result_limit(server: Server) -> None:
     assert len(json.loads(limited.body)["results"]["bindings"]) == MAX_RESULTS
 
 
-def test_time_limit(server: Server) -> None:
-    # Produces no solution for a very long time: the request gives up at the limit.
+def test_time_limit_stops_the_query(server: Server) -> None:
+    # Produces no solution for a very long time: the query is stopped at the limit.
     slow = (
         "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l "
         'FILTER(STR(?c) = CONCAT(STR(?f), STR(?i), STR(?l), "!")) }'
@@ -349,8 +390,36 @@ def test_time_limit(server: Server) -> None:
     assert reply.status == 503
     assert f"time limit of {TIME_LIMIT:g} s" in reply.text
     assert TIME_LIMIT - 0.1 <= elapsed < TIME_LIMIT + 10
-    # the server still answers while that query computes
+    # the server still answers, and no worker keeps computing the stopped query
     assert call(server, "GET", get_query("ASK {}")).status == 200
+    before = server.process.cpu_seconds()
+    time.sleep(1.0)
+    after = server.process.cpu_seconds()
+    busy = sum(after[p] - before.get(p, 0.0) for p in after)
+    assert busy < 0.5, (before, after)
+
+
+def test_runaway_memory_is_capped(server: Server, kg_serve) -> None:
+    runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY RAND() LIMIT 1"
+    # a time limit long enough for the memory cap to strike first, even on a busy machine
+    with kg_serve(server.folder, "--timeout", "120", "--memory", "120", "--quiet") as capped:
+        began = time.monotonic()
+        reply = call(capped, "GET", get_query(runaway))
+        assert reply.status == 503 and "more than 120 MB" in reply.text, reply.text
+        assert time.monotonic() - began < 100
+        assert capped.rss_mb() < 1024
+        assert call(capped, "GET", get_query("ASK {}")).status == 200
+
+
+def test_one_answer_per_triple_and_graph_per_document(server: Server) -> None:
+    armenia = "kgr:country\\/armenia"
+    plain = call(server, "GET", get_query(f"SELECT ?l WHERE {{ {armenia} rdfs:label ?l }}"))
+    assert [b["l"]["value"] for b in json.loads(plain.body)["results"]["bindings"]] == ["Armenia"]
+    per_doc = call(
+        server, "GET", get_query(f"SELECT ?g WHERE {{ GRAPH ?g {{ {armenia} rdfs:label ?l }} }}")
+    )
+    graphs = {b["g"]["value"] for b in json.loads(per_doc.body)["results"]["bindings"]}
+    assert graphs == {str(KGR[f"doc/{sample.DOC_A}"]), str(KGR[f"doc/{sample.DOC_B}"])}
 
 
 # --------------------------------------------------------------------------- pages
@@ -381,6 +450,13 @@ def test_queries_json_lists_named_queries(server: Server) -> None:
     assert all(item["title"] and item["description"] for item in items)
 
 
+def test_prefixes_are_predeclared(server: Server) -> None:
+    assert json.loads(call(server, "GET", "/prefixes.json").body) == PREFIXES
+    reply = call(server, "GET", get_query("SELECT (COUNT(*) AS ?n) WHERE { ?c a kg:Country }"))
+    assert reply.status == 200
+    assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "8"
+
+
 def test_view_serves_graph_html(server: Server) -> None:
     reply = call(server, "GET", "/view")
     assert reply.status == 200 and b"graph view" in reply.body
@@ -392,15 +468,17 @@ def test_view_serves_graph_html(server: Server) -> None:
 
 
 def test_negotiate_and_accept_parsing() -> None:
-    assert s.parse_accept("text/csv;q=0.5, application/sparql-results+json") == [
+    assert r.parse_accept("text/csv;q=0.5, application/sparql-results+json") == [
         "application/sparql-results+json",
         "text/csv",
     ]
-    assert s.negotiate("select", "text/*", ()) == ("csv", "text/csv")
-    assert s.negotiate("graph", None, ("json-ld",)) == ("jsonld", "application/ld+json")
-    assert s.negotiate("ask", "application/xml", ()) == ("xml", "application/sparql-results+xml")
-    with pytest.raises(s.NotAcceptable):
-        s.negotiate("select", None, ("yaml",))
+    assert r.negotiate("select", "text/*", ()) == ox.QueryResultsFormat.CSV
+    assert r.negotiate("graph", None, ("json-ld",)) == ox.RdfFormat.JSON_LD
+    assert r.negotiate("ask", "application/xml", ()) == ox.QueryResultsFormat.XML
+    assert r.negotiate("graph", "text/plain", ()) == ox.RdfFormat.N_TRIPLES
+    assert r.negotiate("graph", "image/png, */*;q=0.1", ()) == ox.RdfFormat.TURTLE
+    with pytest.raises(r.NotAcceptable):
+        r.negotiate("select", None, ("yaml",))
 
 
 # --------------------------------------------------------------------------- in a browser
@@ -433,6 +511,8 @@ def test_query_page_runs_queries_in_a_browser(server: Server) -> None:
             rows = page.locator("#results table tbody tr")
             assert rows.count() == len(sample.CONTRIBUTORS) + 2
             assert "Armenia" in rows.first.inner_text()
+            # IRIs are shown as they can be pasted back (kgr: is predeclared, "/" escaped)
+            assert "kgr:country\\/armenia" in rows.first.inner_text()
             assert "rows" in page.inner_text("#status")
             # a malformed query shows the parser's message, as text
             page.fill("#query", "SELECT ?s WHERE { <b>oops</b> }")

@@ -1,71 +1,58 @@
-"""Read-only SPARQL over the exported graph: load a store, run and format queries, named queries.
+r"""Read-only SPARQL over the exported graph: named queries, their parameters, results for people.
 
-The exported graph (``graph.trig``, ``graph.ttl``, ``graph.nt`` or ``graph.jsonld``) is loaded into
-an in-memory :class:`pyoxigraph.Store`. Queries always see the union of the default graph and every
-named graph (``graph.trig`` holds one named graph per document), so the same query works on every
-export format. Only SPARQL 1.1 *queries* are accepted: updates and federated ``SERVICE`` calls are
-refused (the latter would make the query engine fetch from the network).
+The graph is read from its on-disk store (:mod:`kg.query.store`): the default graph holds each
+distinct triple once, and every document keeps its named graph for ``GRAPH ?g { … }``. The common
+prefixes (:data:`kg.vocab.PREFIXES`: ``kg:``, ``kgr:``, ``rdf:``, ``rdfs:``, ``skos:``, ``owl:``,
+``xsd:``, ``dcterms:``, ``prov:`` …) are declared before every query, and tables print IRIs as
+prefixed names that can be pasted back into a query (``kgr:country\/kazakhstan``).
 
-Named queries are the ``.rq`` files of ``ontology/queries`` (in a source checkout) or of the copy
-shipped as package data in ``kg/data/queries``. Each starts with ``# title: ...`` and
-``# description: ...`` comment lines.
-
-Time limits: pyoxigraph cannot cancel a running query. :func:`run_query` runs it in a worker thread
-and stops *waiting* after the limit; the worker stops at the next solution it produces, but a query
-that computes for a long time before producing one (``ORDER BY``, aggregates, a join that matches
-nothing) keeps one CPU busy until it finishes. Use ``slots`` to cap how many can run at once.
+Named queries are the ``.rq`` files of ``ontology/queries`` (shipped in the package). Each starts
+with ``# title:``, ``# description:`` and, for each parameter, ``# param: NAME description`` comment
+lines (``# param: NAME (optional) description`` for one the query can do without). A parameter is
+an entity given by label, alias or IRI (:func:`resolve_entity`) and is bound to the variable
+``?NAME`` by a ``VALUES`` clause appended to the query (:func:`bind_params`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
 import io
-import json
 import re
 import shutil
 import sys
 import threading
-import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.query.results import (
+    QueryError,
+    QueryResult,
+    QuerySyntaxError,
+    QueryTimeout,
+    ReadOnlyError,
+    ResultLimitError,
+    blank_lexical,
+    evaluate,
+    find_format,
+    serialize,
+)
+from kg.query.store import open_store
 from kg.vocab import PREFIXES
 
-RDF_NS = PREFIXES["rdf"]
 XSD_NS = PREFIXES["xsd"]
 
-#: Graph file formats by file extension.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
-#: Files looked for, in order, when a folder of exports is given.
-EXPORT_FILES: tuple[str, ...] = ("graph.trig", "graph.ttl", "graph.nt", "graph.jsonld")
-
-#: Canonical named queries (source checkout) and the copy shipped as package data.
 #: The named queries, packaged with the ontology (``ontology/queries``).
 QUERIES_DIR = Path(str(resources.files("kg") / "ontology" / "queries"))
 
-#: Output formats of :func:`format_result`.
+#: Output formats of :func:`format_result` (besides ``table``).
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml", "turtle", "nt")
 
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
 _INT_TYPES = frozenset(
     XSD_NS + t
     for t in (
@@ -74,42 +61,33 @@ _INT_TYPES = frozenset(
         "unsignedByte",
     )
 )  # fmt: skip
-_XSD_STRING = XSD_NS + "string"
-# Strings, IRIs and comments are blanked out before looking for keywords.
-_LEXICAL = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-)
-_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:.-])", re.IGNORECASE)
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s+)\s*)", re.IGNORECASE)
+# Characters a prefixed name's local part may hold as they are, and those it may hold escaped.
+_PN_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:((?:[^\s\\]|\\.)*)")
 
 
-class QueryError(Exception):
-    """A query could not be loaded, parsed or run; the message says why."""
+class ParameterError(QueryError):
+    """A parameter is missing, unknown or names no entity."""
+
+    status = 400
 
 
-class QuerySyntaxError(QueryError):
-    """The SPARQL parser rejected the query (the message is the parser's)."""
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query: an entity bound to ``?name``.
 
+    Attributes:
+        name: The variable name (without ``?``).
+        description: What it is.
+        optional: Whether the query also runs without it (then ``?name`` stays unbound).
 
-class ReadOnlyError(QueryError):
-    """The request would modify data or reach the network: refused."""
+    """
 
-
-class QueryTimeout(QueryError):
-    """The query did not finish within the time limit."""
-
-
-class ResultLimitError(QueryError):
-    """The result has more rows (or triples) than allowed."""
-
-
-class QueryBusyError(QueryError):
-    """Too many queries are already running."""
+    name: str
+    description: str
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,9 +97,10 @@ class NamedQuery:
     Attributes:
         name: File name without ``.rq`` (``"contributors"``).
         title: The ``# title:`` comment.
-        description: The ``# description:`` comment (the competency question).
+        description: The ``# description:`` comment (the question it answers).
         text: The whole file, comments included.
         path: Where it was read from.
+        params: Its ``# param:`` comments.
 
     """
 
@@ -130,85 +109,7 @@ class NamedQuery:
     description: str
     text: str
     path: Path
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """The result of a query.
-
-    Attributes:
-        kind: ``"select"``, ``"ask"`` or ``"graph"`` (``CONSTRUCT`` / ``DESCRIBE``).
-        variables: Projected variable names (``select``).
-        bindings: One tuple of pyoxigraph terms (``None`` when unbound) per solution (``select``).
-        boolean: The answer (``ask``).
-        triples: The triples (``graph``).
-
-    """
-
-    kind: str
-    variables: tuple[str, ...] = ()
-    bindings: tuple[tuple[Any, ...], ...] = ()
-    boolean: bool | None = None
-    triples: tuple[ox.Triple, ...] = field(default=())
-
-    @property
-    def rows(self) -> list[tuple[Any, ...]]:
-        """Solutions as python values (IRIs as strings, typed literals as int/float/date …)."""
-        if self.kind == "graph":
-            return [tuple(to_python(t) for t in _spo(tr)) for tr in self.triples]
-        return [tuple(to_python(t) for t in row) for row in self.bindings]
-
-    @property
-    def size(self) -> int:
-        """Number of solutions (``select``) or triples (``graph``); 0 for ``ask``."""
-        return len(self.triples) if self.kind == "graph" else len(self.bindings)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def export_file(path: Path) -> Path:
-    """Return the graph file to load for ``path`` (a graph file, or a folder of exports).
-
-    Raises:
-        QueryError: If there is no such file, or the folder holds no graph export.
-
-    """
-    path = Path(path)
-    if path.is_dir():
-        for name in EXPORT_FILES:
-            if (path / name).is_file():
-                return path / name
-        raise QueryError(f"no graph export ({', '.join(EXPORT_FILES)}) in {path}")
-    if not path.is_file():
-        raise QueryError(f"no such file or folder: {path}")
-    return path
-
-
-def load_store(path: Path) -> ox.Store:
-    """Load a graph file, or the ``graph.trig`` / ``graph.ttl`` of an exports folder, in memory.
-
-    Args:
-        path: A graph file (format from its extension) or a folder of exports.
-
-    Returns:
-        An in-memory store; named graphs of TriG files are kept (queries see their union).
-
-    Raises:
-        QueryError: If the file is missing, of unknown format, or not valid RDF.
-
-    """
-    file = export_file(path)
-    fmt = RDF_FORMATS.get(file.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(RDF_FORMATS))
-        raise QueryError(f"unknown graph format {file.suffix!r} ({file}); expected one of {known}")
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(file), format=fmt)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise QueryError(f"cannot load {file}: {exc}") from exc
-    return store
+    params: tuple[Param, ...] = ()
 
 
 # --------------------------------------------------------------------------- named queries
@@ -220,22 +121,30 @@ def queries_dir() -> Path:
 
 
 def parse_named_query(path: Path) -> NamedQuery:
-    """Read one ``.rq`` file and its ``# title:`` / ``# description:`` header comments."""
+    """Read one ``.rq`` file and its ``# title:``, ``# description:``, ``# param:`` comments."""
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
+    params: list[Param] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped.startswith("#"):
             break
         key, sep, value = stripped.lstrip("#").strip().partition(":")
-        if sep and key.strip().lower() in ("title", "description"):
-            meta.setdefault(key.strip().lower(), value.strip())
+        key = key.strip().lower()
+        if sep and key == "param":
+            name, _, description = value.strip().partition(" ")
+            optional = description.startswith("(optional)")
+            description = description.removeprefix("(optional)").strip().lstrip("—-: ")
+            params.append(Param(name, description.strip(), optional))
+        elif sep and key in ("title", "description"):
+            meta.setdefault(key, value.strip())
     return NamedQuery(
         name=path.stem,
         title=meta.get("title", path.stem),
         description=meta.get("description", ""),
         text=text,
         path=path,
+        params=tuple(params),
     )
 
 
@@ -260,23 +169,15 @@ def resolve_query_arg(arg: str | None, name: str | None = None) -> str:
             ``-`` for standard input.
         name: The name of a named query (takes precedence over ``arg``).
 
-    Returns:
-        The query text.
-
     Raises:
         QueryError: If nothing was given, the name is unknown or the file is missing.
 
     """
-    queries = named_queries()
-    if name is not None:
-        if name not in queries:
-            known = ", ".join(queries) or "none found"
-            raise QueryError(f"unknown named query {name!r} (known: {known})")
-        return queries[name].text
+    named = find_named_query(arg, name)
+    if named is not None:
+        return named.text
     if arg is None or not arg.strip():
         raise QueryError("no query given: pass a SPARQL string, a .rq file or a named query")
-    if arg in queries:
-        return queries[arg].text
     if arg == "-":
         return sys.stdin.read()
     looks_like_path = "\n" not in arg and len(arg) < 4096
@@ -290,160 +191,163 @@ def resolve_query_arg(arg: str | None, name: str | None = None) -> str:
     return arg
 
 
-# --------------------------------------------------------------------------- checking
-
-
-def _blank_lexical(sparql: str) -> str:
-    """Replace strings, IRIs and comments by spaces so keywords can be searched for."""
-    return _LEXICAL.sub(lambda m: " " * len(m.group(0)), sparql)
-
-
-def is_update(sparql: str) -> bool:
-    """Tell whether ``sparql`` is a SPARQL Update request (first keyword after the prologue)."""
-    body = _blank_lexical(sparql)
-    while True:
-        match = _PROLOGUE.match(body)
-        if not match:
-            break
-        body = body[match.end() :]
-    word = re.match(r"\s*([A-Za-z]+)", body)
-    return bool(word) and word.group(1).upper() in _UPDATE_KEYWORDS
-
-
-def uses_service(sparql: str) -> bool:
-    """Tell whether ``sparql`` contains a federated ``SERVICE`` clause."""
-    return bool(_SERVICE.search(_blank_lexical(sparql)))
-
-
-def check_read_only(sparql: str, *, allow_service: bool = False) -> None:
-    """Refuse SPARQL Update and (unless allowed) ``SERVICE`` clauses.
+def find_named_query(arg: str | None, name: str | None = None) -> NamedQuery | None:
+    """Return the named query ``name`` (or ``arg`` when it is a name), else ``None``.
 
     Raises:
-        ReadOnlyError: With a message saying what was refused.
+        QueryError: If ``name`` is given but unknown.
 
     """
-    if is_update(sparql):
-        raise ReadOnlyError("SPARQL Update is not allowed: the graph is read-only")
-    if not allow_service and uses_service(sparql):
-        raise ReadOnlyError("federated queries (SERVICE) are disabled")
+    queries = named_queries()
+    if name is not None:
+        if name not in queries:
+            known = ", ".join(queries) or "none found"
+            raise QueryError(f"unknown named query {name!r} (known: {known})")
+        return queries[name]
+    return queries.get(arg) if arg else None
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+def parse_params(items: Sequence[str]) -> dict[str, str]:
+    """Parse ``name=VALUE`` command-line items.
+
+    Raises:
+        ParameterError: For an item without ``=`` or with an invalid name.
+
+    """
+    params: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not _PARAM_NAME.fullmatch(name):
+            raise ParameterError(f"parameter {item!r} is not name=VALUE")
+        params[name] = value.strip()
+    return params
+
+
+def expand_iri(text: str) -> str | None:
+    """Return the IRI written as ``<iri>``, ``http(s)://…`` or a prefixed name; else ``None``."""
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if text.startswith(("http://", "https://", "urn:")):
+        return text
+    match = _PREFIXED.fullmatch(text)
+    if match and (match.group(1) or "") in PREFIXES:
+        return PREFIXES[match.group(1) or ""] + re.sub(r"\\(.)", r"\1", match.group(2))
+    return None
+
+
+def resolve_entity(store: ox.Store, value: str) -> list[str]:
+    """Return the IRIs of the nodes named ``value``.
+
+    ``value`` is an IRI (``<…>``, ``http…`` or a prefixed name), else a ``rdfs:label`` or
+    ``skos:altLabel`` equal to it, else one equal to it ignoring case.
+
+    Raises:
+        ParameterError: If nothing is named so.
+
+    """
+    iri = expand_iri(value)
+    if iri is not None:
+        return [iri]
+    literal = str(ox.Literal(value))
+    lowered = str(ox.Literal(value.lower()))
+    names = "{ ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l }"
+    for text in (
+        f"SELECT DISTINCT ?e WHERE {{ VALUES ?l {{ {literal} }} {names} }} ORDER BY ?e",
+        f"SELECT DISTINCT ?e WHERE {{ {names} FILTER(LCASE(STR(?l)) = {lowered}) }} ORDER BY ?e",
+    ):
+        found = evaluate(store, text, prefixes=PREFIXES)
+        iris = [row[0].value for row in found.bindings if isinstance(row[0], ox.NamedNode)]
+        if iris:
+            return iris
+    raise ParameterError(f"no entity is named {value!r} (by rdfs:label or skos:altLabel)")
+
+
+def bind_params(store: ox.Store, query: NamedQuery, params: Mapping[str, str]) -> str:
+    """Return the text of ``query`` with its parameters bound by ``VALUES`` clauses.
+
+    The clauses open the ``WHERE`` group (a trailing ``VALUES`` would only be joined after
+    ``GROUP BY``), so evaluation starts from the given entities.
+
+    Raises:
+        ParameterError: If a parameter is missing, unknown, or names no entity.
+
+    """
+    declared = {p.name for p in query.params}
+    unknown = sorted(set(params) - declared)
+    if unknown:
+        known = ", ".join(sorted(declared)) or "none"
+        raise ParameterError(f"{query.name} has no parameter {unknown[0]!r} (parameters: {known})")
+    missing = [p.name for p in query.params if p.name not in params and not p.optional]
+    if missing:
+        example = " ".join(f"--param {n}=VALUE" for n in missing)
+        raise ParameterError(f"named query {query.name!r} needs {example}")
+    clauses = ""
+    for param in (p for p in query.params if p.name in params):
+        iris = " ".join(f"<{iri}>" for iri in resolve_entity(store, params[param.name]))
+        clauses += f"\n  VALUES ?{param.name} {{ {iris} }}"
+    if not clauses:
+        return query.text
+    where = _WHERE.search(blank_lexical(query.text))
+    if where is None:
+        raise ParameterError(
+            f"named query {query.name!r} has no WHERE {{ … }} to bind parameters in"
+        )
+    return query.text[: where.end()] + clauses + query.text[where.end() :]
 
 
 # --------------------------------------------------------------------------- running
 
 
-def _spo(triple: ox.Triple) -> tuple[Any, Any, Any]:
-    return (triple.subject, triple.predicate, triple.object)
+def load_store(path: Path) -> ox.Store:
+    """Open the graph of an exports folder or graph file, read-only, from its on-disk store.
 
+    The store is built next to the exports on first use and rebuilt when they change (see
+    :mod:`kg.query.store`).
 
-def _parser_message(exc: SyntaxError, limit: int = 400) -> str:
-    """Return the parser's message, cut after ``limit`` characters (its token lists can be huge)."""
-    message = str(exc)
-    return message if len(message) <= limit else message[:limit].rstrip() + " …"
+    Raises:
+        StoreError: If there is no export, or it is not valid RDF.
 
-
-def _collect(
-    store: ox.Store,
-    sparql: str,
-    options: dict[str, Any],
-    max_rows: int | None,
-    cancel: threading.Event,
-) -> QueryResult:
-    """Evaluate a query and materialise its result (stops early on ``cancel`` or the limit)."""
-    try:
-        raw = store.query(sparql, **options)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(_parser_message(exc)) from exc
-    except (OSError, ValueError, TypeError) as exc:
-        raise QueryError(str(exc)) from exc
-    if isinstance(raw, ox.QueryBoolean):
-        return QueryResult(kind="ask", boolean=bool(raw))
-    items: list[Any] = []
-    try:
-        for item in raw:
-            if cancel.is_set():
-                raise QueryTimeout("query cancelled")
-            if max_rows is not None and len(items) >= max_rows:
-                raise ResultLimitError(f"result exceeds {max_rows} rows; add a LIMIT to the query")
-            items.append(item)
-    except OSError as exc:
-        raise QueryError(str(exc)) from exc
-    if isinstance(raw, ox.QueryTriples):
-        return QueryResult(kind="graph", triples=tuple(items))
-    variables = tuple(v.value for v in raw.variables)
-    rows = tuple(tuple(sol[v] for v in variables) for sol in items)
-    return QueryResult(kind="select", variables=variables, bindings=rows)
+    """
+    return open_store(path)
 
 
 def run_query(
-    store: ox.Store,
-    sparql: str,
-    *,
-    timeout: float | None = None,
-    max_rows: int | None = None,
-    default_graphs: Sequence[str] = (),
-    named_graphs: Sequence[str] = (),
-    allow_service: bool = False,
-    slots: threading.Semaphore | None = None,
+    store: ox.Store, sparql: str, *, timeout: float | None = None, **options: Any
 ) -> QueryResult:
-    """Run a read-only SPARQL query.
-
-    The default graph is the union of all graphs unless ``default_graphs`` names some.
+    """Run a read-only SPARQL query with the common prefixes predeclared.
 
     Args:
         store: The store to query.
         sparql: The query text.
-        timeout: Seconds to wait for the result; ``None`` waits forever (and runs in this thread).
-        max_rows: Largest number of solutions (or triples) accepted.
-        default_graphs: IRIs of graphs forming the default graph (``default-graph-uri``).
-        named_graphs: IRIs of the graphs visible to ``GRAPH`` (``named-graph-uri``).
-        allow_service: Let ``SERVICE`` clauses reach the network (off by default).
-        slots: Semaphore capping concurrently running queries; a slot is held until the worker
-            really finishes, even after a timeout.
-
-    Returns:
-        The materialised result.
+        timeout: Seconds to wait. The query then runs in a daemon thread that is *abandoned* past
+            the limit (pyoxigraph cannot cancel it): for one-shot processes such as ``kg query``,
+            which exit. The endpoint runs queries in worker processes that it kills instead.
+        **options: ``max_rows``, ``default_graphs``, ``named_graphs`` of
+            :func:`kg.query.results.evaluate`.
 
     Raises:
-        ReadOnlyError: For SPARQL Update or a refused ``SERVICE``.
-        QuerySyntaxError: With the parser's message.
-        QueryTimeout: If the time limit passed (the worker may still be computing).
-        ResultLimitError: If the result exceeds ``max_rows``.
-        QueryBusyError: If ``slots`` has no free slot.
-        QueryError: For any other evaluation error.
+        QueryTimeout: Past the time limit.
+        QueryError: See :func:`kg.query.results.evaluate`.
 
     """
-    check_read_only(sparql, allow_service=allow_service)
-    options: dict[str, Any] = {}
-    if default_graphs:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
-    cancel = threading.Event()
-    if timeout is None and slots is None:
-        return _collect(store, sparql, options, max_rows, cancel)
-    if slots is not None and not slots.acquire(blocking=False):
-        raise QueryBusyError("too many queries are running; try again later")
+    if timeout is None:
+        return evaluate(store, sparql, prefixes=PREFIXES, **options)
     outcome: dict[str, Any] = {}
 
-    def work() -> None:
+    def target() -> None:
         try:
-            outcome["result"] = _collect(store, sparql, options, max_rows, cancel)
-        except BaseException as exc:  # noqa: BLE001 - handed over to the waiting thread
-            # pyoxigraph result iterators are "unsendable": they must be dropped on this thread,
-            # not later through the traceback's frames on the thread that reads the error.
-            traceback.clear_frames(exc.__traceback__)
+            outcome["result"] = evaluate(store, sparql, prefixes=PREFIXES, **options)
+        except QueryError as exc:
             outcome["error"] = exc
-        finally:
-            if slots is not None:
-                slots.release()
 
-    worker = threading.Thread(target=work, name="kg-sparql-query", daemon=True)
+    worker = threading.Thread(target=target, name="kg-sparql-query", daemon=True)
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        cancel.set()
         raise QueryTimeout(f"query exceeded the time limit of {timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
@@ -468,8 +372,7 @@ def to_python(term: Any) -> Any:
         return f"_:{term.value}"
     if not isinstance(term, ox.Literal):
         return str(term)
-    datatype = term.datatype.value
-    value = term.value
+    datatype, value = term.datatype.value, term.value
     try:
         if datatype in _INT_TYPES:
             return int(value)
@@ -486,16 +389,35 @@ def to_python(term: Any) -> Any:
     return value
 
 
+def _local_name(local: str) -> str | None:
+    """Escape ``local`` as the local part of a SPARQL/Turtle prefixed name; ``None`` if it can't."""
+    out = []
+    for i, char in enumerate(local):
+        if char.isalnum() or char == "_" or (char in "-:" and i > 0):
+            out.append(char)
+        elif char in _PN_ESCAPABLE:
+            out.append("\\" + char)
+        else:
+            return None
+    return "".join(out)
+
+
 def compact_iri(iri: str) -> str:
-    """Shorten an IRI with :data:`PREFIXES` (longest namespace first); unchanged if none fits."""
+    """Write an IRI so it can be pasted into a query: ``prefix:local`` (escaped) or ``<iri>``."""
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+            local = _local_name(iri[len(ns) :])
+            if local is not None:
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _is_iri(term: Any) -> bool:
+    return isinstance(term, ox.NamedNode)
 
 
 def display(term: Any) -> str:
-    """Render a term for a human: compact IRIs, plain lexical forms for literals."""
+    """Render a term for a human: pasteable IRIs, plain lexical forms for literals."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -507,174 +429,40 @@ def display(term: Any) -> str:
     return str(term)
 
 
-def _csv_value(term: Any) -> str:
-    """Write a term as in SPARQL 1.1 CSV results: IRI, ``_:id`` or the lexical form."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term.value
-    return str(term)
-
-
-def _json_term(term: Any) -> dict[str, Any]:
-    """Encode a term as in SPARQL 1.1 JSON results."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
-            },
-        }
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _xml_term(term: Any) -> str:
-    """Encode a term as in SPARQL XML results."""
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
-        elif term.datatype.value != _XSD_STRING:
-            attr = f" datatype={quoteattr(term.datatype.value)}"
-        else:
-            attr = ""
-        return f"<literal{attr}>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        parts = "".join(
-            f"<{role}>{_xml_term(t)}</{role}>"
-            for role, t in zip(("subject", "predicate", "object"), _spo(term), strict=True)
-        )
-        return f"<triple>{parts}</triple>"
-    raise TypeError(f"unexpected term {term!r}")
-
-
 # --------------------------------------------------------------------------- formats
 
 
-def to_json(result: QueryResult) -> str:
-    """Serialise a ``select``/``ask`` result as SPARQL 1.1 Query Results JSON."""
-    if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False)
-    _require_solutions(result, "json")
-    bindings = [
-        {var: _json_term(t) for var, t in zip(result.variables, row, strict=True) if t is not None}
-        for row in result.bindings
-    ]
-    doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=1)
-
-
-def to_xml(result: QueryResult) -> str:
-    """Serialise a ``select``/``ask`` result as SPARQL Query Results XML."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
-    lines.append('<sparql xmlns="http://www.w3.org/2005/sparql-results#">')
-    if result.kind == "ask":
-        lines += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>"]
-    else:
-        _require_solutions(result, "xml")
-        lines.append("<head>")
-        lines += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-        lines += ["</head>", "<results>"]
-        for row in result.bindings:
-            cells = "".join(
-                f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                for v, t in zip(result.variables, row, strict=True)
-                if t is not None
-            )
-            lines.append(f"<result>{cells}</result>")
-        lines.append("</results>")
-    lines.append("</sparql>")
-    return "\n".join(lines) + "\n"
-
-
-def to_csv(result: QueryResult) -> str:
-    """Serialise as SPARQL 1.1 CSV (CRLF lines); graphs as ``subject,predicate,object``."""
-    if result.kind == "ask":
-        return "true" if result.boolean else "false"
-    header, rows = _table_rows(result)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_csv_value(t) for t in row] for row in rows)
-    return buf.getvalue()
-
-
-def to_tsv(result: QueryResult) -> str:
-    """Serialise as SPARQL 1.1 TSV (N-Triples terms); graphs as subject/predicate/object."""
-    if result.kind == "ask":
-        return "true" if result.boolean else "false"
-    header, rows = _table_rows(result)
-    lines = ["\t".join(f"?{v}" for v in header)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def to_rdf(result: QueryResult, fmt: ox.RdfFormat) -> bytes:
-    """Serialise the triples of a ``graph`` result in an RDF format."""
-    if result.kind != "graph":
-        raise QueryError("only CONSTRUCT and DESCRIBE results can be written as RDF")
-    triples = sorted(result.triples, key=str)
-    prefixes = None
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        prefixes = _used_prefixes(triples, exclude=("kgr",))
-    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
-
-
-def _used_prefixes(triples: Sequence[ox.Triple], exclude: Sequence[str] = ()) -> dict[str, str]:
-    """Return the :data:`PREFIXES` that shorten some IRI of ``triples`` (datatypes included)."""
-    iris: set[str] = set()
-    for triple in triples:
-        for term in _spo(triple):
-            if isinstance(term, ox.NamedNode):
-                iris.add(term.value)
-            elif isinstance(term, ox.Literal):
-                iris.add(term.datatype.value)
-    return {
-        prefix: ns
-        for prefix, ns in sorted(PREFIXES.items())
-        if prefix not in exclude and any(i.startswith(ns) and len(i) > len(ns) for i in iris)
-    }
-
-
 def to_table(result: QueryResult, *, width: int | None = None) -> str:
-    """Render a result as a plain-text table (rich), IRIs shortened with :data:`PREFIXES`."""
+    """Render a result as a plain-text table (rich), IRIs as pasteable prefixed names."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     if width is None:
         width = shutil.get_terminal_size((120, 24)).columns
+    header, body = result.table() if result.kind != "ask" else ((), [])
+    cells = [[display(t) for t in row] for row in body]
+    # IRI columns are as wide as their longest IRI (a cut or folded IRI could not be pasted
+    # back); other values fold. The table may then be wider than the terminal.
+    iri_widths = [
+        max((len(c[i]) for c, row in zip(cells, body, strict=True) if _is_iri(row[i])), default=0)
+        for i in range(len(header))
+    ]
+    width = max(width, sum(w + 3 for w in iri_widths) + 1)
     console = Console(
         file=io.StringIO(), width=width, color_system=None, force_terminal=False, soft_wrap=False
     )
     if result.kind == "ask":
         console.print(Text("true" if result.boolean else "false"))
     else:
-        header, rows = _table_rows(result)
-        table = Table(*header, show_lines=False, expand=False)
-        for row in rows:
-            table.add_row(*(Text(display(t)) for t in row))
+        table = Table(show_lines=False, expand=False)
+        for name, iri_width in zip(header, iri_widths, strict=True):
+            table.add_column(name, overflow="fold", min_width=iri_width or None)
+        for row in cells:
+            table.add_row(*(Text(c) for c in row))
         console.print(table)
         noun = "triple" if result.kind == "graph" else "row"
-        console.print(Text(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}"))
+        console.print(Text(f"{len(body)} {noun}{'' if len(body) == 1 else 's'}"))
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 
@@ -683,9 +471,9 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int | None 
 
     Args:
         result: The query result.
-        fmt: ``table`` (rich), ``csv``, ``tsv``, ``json`` (SPARQL 1.1 JSON results; JSON-LD for
-            graphs), ``xml`` (SPARQL XML results; RDF/XML for graphs), ``turtle`` or ``nt``
-            (graphs only).
+        fmt: ``table`` (rich), or a result format: ``csv``, ``tsv``, ``json`` (SPARQL JSON
+            results; JSON-LD for graphs), ``xml`` (SPARQL XML results; RDF/XML for graphs),
+            ``turtle`` or ``nt`` (graphs only), or any media type pyoxigraph knows.
         width: Table width in characters (default: the terminal's).
 
     Raises:
@@ -694,44 +482,53 @@ def format_result(result: QueryResult, fmt: str = "table", *, width: int | None 
     """
     if fmt == "table":
         return to_table(result, width=width)
-    if fmt == "csv":
-        return to_csv(result)
-    if fmt == "tsv":
-        return to_tsv(result)
-    if result.kind == "graph":
-        rdf = {
-            "json": ox.RdfFormat.JSON_LD,
-            "xml": ox.RdfFormat.RDF_XML,
-            "turtle": ox.RdfFormat.TURTLE,
-            "nt": ox.RdfFormat.N_TRIPLES,
-        }
-        if fmt not in rdf:
-            raise QueryError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-        return to_rdf(result, rdf[fmt]).decode("utf-8")
-    if fmt == "json":
-        return to_json(result) + "\n"
-    if fmt == "xml":
-        return to_xml(result)
-    if fmt in ("turtle", "nt"):
-        raise QueryError(f"format {fmt!r} is only for CONSTRUCT and DESCRIBE results")
-    raise QueryError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-def _require_solutions(result: QueryResult, fmt: str) -> None:
-    if result.kind != "select":
-        raise QueryError(f"format {fmt!r} needs a SELECT or ASK result")
-
-
-def _table_rows(result: QueryResult) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Header and rows of terms, for ``select`` and ``graph`` results."""
-    if result.kind == "graph":
-        triples = sorted(result.triples, key=str)
-        return ["subject", "predicate", "object"], [_spo(t) for t in triples]
-    return list(result.variables), list(result.bindings)
+    found = find_format(fmt, result.kind)
+    if found is None:
+        if find_format(fmt, "graph") is not None:
+            raise QueryError(f"format {fmt!r} is only for CONSTRUCT and DESCRIBE results")
+        raise QueryError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return serialize(result, found, PREFIXES).decode("utf-8")
 
 
 def format_named_queries(queries: dict[str, NamedQuery] | None = None) -> str:
-    """One line per named query: ``name  title — description``."""
+    """One line per named query: ``name  title — description`` (and its parameters)."""
     queries = named_queries() if queries is None else queries
     width = max((len(n) for n in queries), default=0)
-    return "".join(f"{n:<{width}}  {q.title} — {q.description}\n" for n, q in queries.items())
+    lines = []
+    for name, query in queries.items():
+        params = "".join(
+            f" [--param {p.name}=…]" if p.optional else f" --param {p.name}=…" for p in query.params
+        )
+        lines.append(f"{name:<{width}}  {query.title} — {query.description}{params}\n")
+    return "".join(lines)
+
+
+__all__ = [
+    "FORMATS",
+    "QUERIES_DIR",
+    "NamedQuery",
+    "Param",
+    "ParameterError",
+    "QueryError",
+    "QueryResult",
+    "QuerySyntaxError",
+    "QueryTimeout",
+    "ReadOnlyError",
+    "ResultLimitError",
+    "bind_params",
+    "compact_iri",
+    "display",
+    "expand_iri",
+    "find_named_query",
+    "format_named_queries",
+    "format_result",
+    "named_queries",
+    "parse_params",
+    "queries_dir",
+    "resolve_entity",
+    "resolve_query_arg",
+    "load_store",
+    "run_query",
+    "to_python",
+    "to_table",
+]
