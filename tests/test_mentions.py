@@ -114,3 +114,20 @@ def test_a_plural_group_name_is_the_group(nodes):
         " and a Tarkani commander said so."
     )
     assert len([label for label in found if label.startswith("Tarkani")]) == 1
+
+
+def test_the_bloc_is_the_bloc_not_the_last_company(nodes):
+    from kg.builder.extract.document import Extractor
+
+    result = next(
+        Extractor().pipe(
+            [
+                Article(
+                    "b.txt",
+                    "The European Commission fined Apple. The bloc said the firm broke the law.",
+                )
+            ]
+        )
+    )
+    refs = {m.text: m.label for m in result.mentions if m.source == "coref"}
+    assert refs.get("bloc") == "European Union"

@@ -16,7 +16,7 @@ from kg.builder.extract.syntax import tokens_of
 from kg.builder.extract.view import MentionIndex
 from kg.model import Mention
 
-(TOP_LEVEL,) = uses("top_level_nouns")
+TOP_LEVEL, BLOC_HEADS = uses("top_level_nouns", "bloc_heads")
 PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
 THING_PRONOUNS = {"it", "its"}
 
@@ -75,13 +75,7 @@ def resolve_description(token: Token, index: MentionIndex, res: Resources) -> Me
     if cls == "Country":  # "the country" is the article's most talked-about country so far
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
     if token.lower_ in res.lexicon.words(TOP_LEVEL):
-        # "the bloc", "the alliance": a top-level body, not one of its institutions
-        top = index.before(token.i, {"Organization"}, names_only=True, where=_top_level(res))
-        if top is not None:
-            return top
-        parent = _parent_body(index.before(token.i, {"Organization"}, names_only=True), res)
-        if parent is not None:  # "the bloc" after the European Commission: the EU
-            return parent
+        return _bloc_before(token.i, index, res)
     return index.before(token.i, _compatible(cls), names_only=True)
 
 
@@ -105,12 +99,29 @@ def _parent_body(last: Mention | None, res: Resources) -> Mention | None:
     )
 
 
-def _top_level(res: Resources):
-    def check(m: Mention) -> bool:
-        entry = res.gazetteer.get(m.key)
-        return entry is None or not entry.part_of
+def _bloc_before(i: int, index: MentionIndex, res: Resources) -> Mention | None:
+    """What "the bloc" / "the alliance" before token ``i`` refers to.
 
-    return check
+    The closest body named before that is a bloc (an international body of the gazetteer, or a
+    name headed like one: "… Alliance", "… Union", "… Community"), or the parent body of the
+    closest sub-body ("the bloc" after "the European Commission" is the European Union).
+    Companies and other bodies are passed over.
+    """
+    heads = res.lexicon.words(BLOC_HEADS)
+    for m in reversed([m for m in index.mentions if m.token_end <= i]):
+        if m.cls != "Organization" or not m.is_name or m.source == "inner":
+            continue
+        entry = res.gazetteer.get(m.key)
+        if entry is not None and entry.part_of:
+            parent = _parent_body(m, res)
+            if parent is not None and parent.cls == "Organization":
+                return parent
+        words = m.label.lower().replace(".", " ").split()
+        if words and words[-1] in res.lexicon.company_suffixes:
+            continue
+        if (entry is not None and entry.cls == "Organization") or heads & set(words):
+            return m
+    return None
 
 
 def _compatible(cls: str) -> set[str]:
