@@ -55,6 +55,8 @@ def open_page(browser, html_path: Path, *, bypass_csp: bool = False, timeout_ms:
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
     page.goto(Path(html_path).resolve().as_uri())
     view.wait_until_ready(page, timeout_ms)
+    # the corpus view decodes its sentences after drawing: tests read them, so wait for them too
+    poll(page, "() => window.kgTextReady !== false", timeout_ms=timeout_ms)
     return opened
 
 

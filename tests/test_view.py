@@ -136,26 +136,33 @@ def test_mode_follows_the_size_of_the_graph(mid_graph):
 @pytest.mark.parametrize("corpus_above", [-1, 0])
 def test_json_is_escaped_for_script_context(corpus_above):
     page = view.generate_html(VG.xss_graph(), title=VG.XSS[0], corpus_above=corpus_above)
-    data_script = page.split('id="kg-data">', 1)[1].split("</script>", 1)[0]
+    elements = "".join(
+        page.split(f'id="{e}">', 1)[1].split("</script>", 1)[0] for e in ("kg-data", "kg-text")
+    )
     for bad in ("<", ">", "&", "\u2028", "\u2029"):
-        assert bad not in data_script
-    assert "\\u003c/script\\u003e" in data_script
+        assert bad not in elements
+    assert "\\u003c/script\\u003e" in elements
     data = page_data(page)
     text = json.dumps(data)
     for s in VG.XSS:  # every hostile string is there, as data
         assert json.dumps(s)[1:-1] in text
-    # only the three real script elements exist, no markup from the data leaked into the page
+    # only the four real script elements exist, no markup from the data leaked into the page
     p = parse(page)
-    assert len(p.scripts) == 3
+    assert [a.get("id") for a, _ in p.scripts] == ["kg-data", "kg-text", None, None]
     assert not [t for t, _ in p.tags if t == "img"]
     assert "<title>&lt;script&gt;" in page
 
 
 def test_big_data_is_compressed_and_reads_back(mid_graph):
     page = view.generate_html(mid_graph)
-    assert 'type="application/gzip+base64" id="kg-data"' in page
-    data_script = page.split('id="kg-data">', 1)[1].split("</script>", 1)[0]
-    assert re.fullmatch(r"[A-Za-z0-9+/=]+", data_script)  # no markup character at all
+    elements = [(a["type"], a["id"], body) for a, body in parse(page).scripts if "type" in a]
+    assert [e[1] for e in elements] == ["kg-data", "kg-text"]  # the sentences come apart
+    assert "application/gzip+base64" in {e[0] for e in elements}
+    for kind, _, body in elements:
+        if kind == "application/gzip+base64":
+            assert re.fullmatch(r"[A-Za-z0-9+/=]+", body)  # no markup character at all
+        else:
+            assert kind == "application/json" and "<" not in body
     assert view.read_page_data(page) == json.loads(view.json_for_script(view.view_data(mid_graph)))
 
 

@@ -178,7 +178,7 @@ def _hover_and_click_everything(page, targets: list[tuple[str, str, str]]) -> No
 def _assert_not_pwned(o: B.Opened) -> None:
     page = o.page
     assert page.evaluate("document.querySelectorAll('img').length") == 0
-    assert page.evaluate("document.querySelectorAll('script').length") == 3
+    assert page.evaluate("document.querySelectorAll('script').length") == 4
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert o.errors == [] and o.blocked == []
 
@@ -609,3 +609,33 @@ def test_full_reuters_sized_graph(browser, tmp_path):
         f"ready in {t_ready:.2f} s, search to neighbourhood {t_search:.2f} s"
     )
     o.close()
+
+
+# ================================================================ Jupyter: the sandboxed iframe
+@pytest.mark.parametrize("corpus_above", [-1, 0])
+def test_show_draws_inside_a_sandboxed_frame(browser, tmp_path, corpus_above):
+    """kg.show's markup, as a notebook would render it: the view runs, isolated from the host."""
+    import kg
+
+    G = VG.news_graph(VG.BBC200, seed=3) if corpus_above == 0 else VG.sample_view_graph()
+    host = tmp_path / "notebook.html"
+    markup = kg.show(G, title="In a notebook", corpus_above=corpus_above).data
+    host.write_text(f"<!DOCTYPE html><title>host</title><body>{markup}</body>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(host.resolve().as_uri())
+    B.poll(page, "() => document.querySelector('iframe') !== null")
+    frame = page.frames[1]
+    B.poll(frame, "() => window.kgReady === true", timeout_ms=30_000)
+    assert frame.evaluate("document.title") == "In a notebook"
+    drawn = frame.evaluate("window.kgNetwork.body.data.nodes.getIds().length")
+    assert drawn > 5
+    # an opaque origin: the view cannot reach the notebook page
+    reach = "() => { try { return window.parent.document.title; } catch (e) { return 'blocked'; } }"
+    assert frame.evaluate(reach) == "blocked"
+    assert requests == [host.resolve().as_uri()] and errors == []
+    context.close()

@@ -109,25 +109,31 @@ var kgUI = (function () {
   /* milliseconds since navigation start at each step of the start-up, for benchmarks */
   var timings = window.kgTimings = {};
   function mark(name) { timings[name] = Math.round(performance.now()); }
-  /* the embedded data: plain JSON, or gzip-compressed JSON in base64 for big graphs */
+  /* a data element: plain JSON, or gzip-compressed JSON in base64 for big graphs */
+  function decode(id) {
+    var node = $(id);
+    if (node.getAttribute("type") === "application/json") {
+      return Promise.resolve(JSON.parse(node.textContent));
+    }
+    var text = node.textContent.trim();
+    var bytes;
+    if (typeof Uint8Array.fromBase64 === "function") {
+      bytes = Uint8Array.fromBase64(text);
+    } else {
+      var bin = atob(text);
+      bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  /* the view's data (the sentences of the corpus view come later, see loadText) */
   function loadData() {
     mark("script");
-    var node = $("kg-data");
-    if (node.getAttribute("type") === "application/json") {
-      var parsed = JSON.parse(node.textContent);
-      mark("parsed");
-      return Promise.resolve(parsed);
-    }
-    var bin = atob(node.textContent.trim());
-    var bytes = new Uint8Array(bin.length);
-    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Response(stream).text().then(function (text) {
-      mark("decompressed");
-      var data = JSON.parse(text);
-      mark("parsed");
-      return data;
-    });
+    return decode("kg-data").then(function (data) { mark("parsed"); return data; });
+  }
+  function loadText() {
+    return decode("kg-text").then(function (text) { mark("text"); return text; });
   }
   function setReady(ready) {
     window.kgReady = ready;
@@ -148,7 +154,7 @@ var kgUI = (function () {
 
   return {
     $: $, el: el, clear: clear, link: link, linkLabel: linkLabel, norm: norm, matchScore: matchScore,
-    fmt: fmt, mark: mark, swatch: swatch, filterRow: filterRow, dropdown: dropdown, loadData: loadData,
+    fmt: fmt, mark: mark, swatch: swatch, filterRow: filterRow, dropdown: dropdown, loadData: loadData, loadText: loadText,
     setReady: setReady, fail: fail
   };
 })();

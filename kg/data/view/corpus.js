@@ -9,14 +9,16 @@
   var PAGE = 50;            // items of a long panel list rendered at once
   var EXPAND_MAX = 3000;    // most entities drawn one by one while clusters are open
   var LABEL_PX = 12;        // label size on screen, whatever the zoom
-  var BUNDLE_PER_NODE = 3;  // links drawn between groups, per drawn node or cluster
+  var BUNDLE_PER_CLUSTER = 3;  // links drawn between clusters, per cluster
   var FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
   var CO = "co-participation";
 
   function start(D) {
     var E = D.entities, R = D.relations, V = D.events, C = D.copart, K = D.clusters;
     var nE = E.label.length, nR = R.from.length, nV = V.cls.length, nC = C.a.length, nK = K.x.length;
-    var sentText = D.sentences.text, sentDoc = D.sentences.doc, docDate = D.docs.date;
+    var sentText = null;  // decoded after the first drawing (loadText)
+    var sentDoc = D.sentences.doc, docDate = D.docs.date;
+    window.kgTextReady = false;
     var classes = D.classes;
 
     /* ---------- model: adjacency, documents and dates of edges and events ---------- */
@@ -156,14 +158,16 @@
           shown.edges.set(e.id, e);
           return;
         }
+        // links from a drawn entity into a closed cluster: only those of the selected entity
+        if ((a[0] === "n" && +a.slice(1) !== selected) || (b[0] === "n" && +b.slice(1) !== selected)) { return; }
         var key = a < b ? a + "|" + b : b + "|" + a;
         var bundle = bundles.get(key);
         if (!bundle) { bundle = { id: "b" + key, from: a < b ? a : b, to: a < b ? b : a, n: 0 }; bundles.set(key, bundle); }
         bundle.n += 1;
       });
-      // between groups, only the strongest links: a few per drawn node
+      // between clusters, only the strongest links: a few per cluster
       var strongest = Array.from(bundles.values()).sort(function (x, y) { return y.n - x.n || (x.id < y.id ? -1 : 1); });
-      strongest.slice(0, BUNDLE_PER_NODE * (shown.nodes.size + shown.clusters.size)).forEach(function (b) { shown.edges.set(b.id, b); });
+      strongest.slice(0, BUNDLE_PER_CLUSTER * shown.clusters.size + 50).forEach(function (b) { shown.edges.set(b.id, b); });
       return shown;
     }
 
@@ -212,7 +216,7 @@
     function edgeItem(e) {
       if (e.r !== undefined) {
         var r = e.r, prop = D.props[R.prop[r]].name;
-        var first = R.ev[r].length ? sentText[R.ev[r][0][0]] : "";
+        var first = R.ev[r].length && sentText ? sentText[R.ev[r][0][0]] : "";
         return bent({ id: e.id, from: "n" + e.a, to: "n" + e.b, arrows: { to: { enabled: true } },
           width: 1.5, title: tip(E.label[e.a] + " → " + prop + " → " + E.label[e.b], [first]) }, e.bend);
       }
@@ -372,7 +376,9 @@
 
     /* ---------- panels ---------- */
     var panel = $("kg-panel");
-    function newPanel(kind, id) {
+    var redoPanel = null;  // draws the open panel again (when the sentences arrive)
+    function newPanel(kind, id, redo) {
+      redoPanel = redo || null;
       clear(panel);
       panel.setAttribute("data-kind", kind);
       panel.setAttribute("data-id", String(id));
@@ -395,7 +401,7 @@
     }
     function sentenceBlock(ev) {
       var s = ev[0], d = sentDoc[s];
-      var box = el("div", "kg-sentence", sentText[s]);
+      var box = el("div", "kg-sentence" + (sentText ? "" : " kg-pending"), sentText ? sentText[s] : "…");
       var src = el("span", "kg-source");
       src.appendChild(D.docs.url[d] ? U.link(D.docs.url[d], docTitle(d)) : document.createTextNode(docTitle(d)));
       src.appendChild(document.createTextNode(
@@ -477,7 +483,7 @@
       return box;
     }
     function showEntity(i) {
-      newPanel("entity", iriOf(i));
+      newPanel("entity", iriOf(i), function () { showEntity(i); });
       panel.appendChild(el("h2", null, E.label[i]));
       var badge = el("span", "kg-badge");
       badge.appendChild(U.swatch(colorOf(E.cls[i]), false));
@@ -514,7 +520,7 @@
       });
     }
     function showRelation(r) {
-      newPanel("relation", r);
+      newPanel("relation", r, function () { showRelation(r); });
       var h = el("h2");
       h.appendChild(entityButton(R.from[r]));
       h.appendChild(el("span", "kg-prop", " → " + D.props[R.prop[r]].name + " → "));
@@ -525,7 +531,7 @@
       R.ev[r].forEach(function (ev) { panel.appendChild(sentenceBlock(ev)); });
     }
     function showShared(c) {
-      newPanel("shared", c);
+      newPanel("shared", c, function () { showShared(c); });
       var h = el("h2");
       h.appendChild(entityButton(C.a[c]));
       h.appendChild(el("span", "kg-prop", " and "));
@@ -656,9 +662,8 @@
         if (eid[0] === "r") { showRelation(+eid.slice(1)); } else if (eid[0] === "p") { showShared(+eid.slice(1)); } else { showBundle(eid); }
       } else {
         selected = -1;
-        version++;
+        refresh();
         emptyPanel();
-        updateStatus();
       }
     });
     network.on("doubleClick", function (p) {
@@ -696,8 +701,13 @@
         $(id).max = dates[dates.length - 1];
       });
     }
-    $("kg-date-from").addEventListener("change", function () { dateFrom = this.value; refresh(); });
-    $("kg-date-to").addEventListener("change", function () { dateTo = this.value; refresh(); });
+    /* after a document or date filter, show what is left */
+    function refit() {
+      var ids = nodesDS.getIds();
+      if (ids.length) { network.fit({ nodes: ids, animation: { duration: 300, easingFunction: "easeInOutQuad" } }); }
+    }
+    $("kg-date-from").addEventListener("change", function () { dateFrom = this.value; refresh(); refit(); });
+    $("kg-date-to").addEventListener("change", function () { dateTo = this.value; refresh(); refit(); });
 
     var docKeys = null;
     function searchDocs(q) {
@@ -724,7 +734,7 @@
       var x = el("button", null, "×");
       x.type = "button";
       x.title = "Clear the document filter";
-      x.addEventListener("click", function () { docSel = -1; showDocChip(); refresh(); });
+      x.addEventListener("click", function () { docSel = -1; showDocChip(); refresh(); refit(); });
       chip.appendChild(x);
     }
     U.dropdown($("kg-doc"), $("kg-doc-results"), searchDocs, function (d) {
@@ -732,6 +742,7 @@
       $("kg-doc").value = "";
       showDocChip();
       refresh();
+      refit();
     });
 
     /* ---------- search: every entity and alias ---------- */
@@ -774,6 +785,17 @@
     fitAll();
     busy = false;
     network.redraw();
+    network.once("afterDrawing", function () {
+      setTimeout(function () {
+        U.loadText().then(function (text) {
+          sentText = text;
+          drawn.edges.forEach(function (_, id) { drawn.edges.set(id, null); });  // new tooltips
+          refresh();
+          if (redoPanel && panel.querySelector(".kg-pending")) { redoPanel(); }
+          window.kgTextReady = true;
+        }).catch(U.fail);
+      }, 0);
+    });
 
     window.kgView = {
       nodeId: function (iri) { var i = E.iri.indexOf(iri.indexOf(D.base) === 0 ? iri.slice(D.base.length) : iri); return i < 0 ? null : "n" + i; },

@@ -141,8 +141,9 @@ def _event_columns(
         players = sorted(
             {
                 (index[v], roles.setdefault(str(d.get("prop") or k), len(roles)))
-                for _, v, k, d in G.out_edges(iri, keys=True, data=True)
+                for v, keyed in G.succ[iri].items()
                 if v in index
+                for k, d in keyed.items()
             }
         )
         cols["roles"].append([list(p) for p in players])

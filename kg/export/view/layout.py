@@ -22,8 +22,9 @@ import numpy as np
 SPACING = 44.0
 #: Seed of every layout and community detection.
 SEED = 7
-#: Largest cluster; bigger communities are split (one cluster must be drawable at once).
-MAX_CLUSTER = 1200
+#: Largest cluster; bigger communities are split (one opened cluster is drawn smoothly, and
+#: networkx lays out fewer than 500 nodes with its fast dense Fruchterman-Reingold solver).
+MAX_CLUSTER = 480
 #: Communities smaller than this join their best-connected neighbour community.
 MIN_CLUSTER = 6
 #: Size of the groups that small separate components are packed into.
@@ -157,7 +158,7 @@ def _local_positions(H: nx.Graph, members: Sequence[int]) -> np.ndarray:
     """Positions of ``members`` (sorted) in the unit disc, by a seeded spring layout."""
     if len(members) == 1:
         return np.zeros((1, 2))
-    pos = nx.spring_layout(_subgraph(H, members), weight="weight", seed=SEED, iterations=60)
+    pos = nx.spring_layout(_subgraph(H, members), weight="weight", seed=SEED, iterations=50)
     arr = np.array([pos[m] for m in members], dtype=float)
     arr -= arr.mean(axis=0)
     norm = float(np.max(np.hypot(arr[:, 0], arr[:, 1])))
@@ -178,7 +179,26 @@ def _cluster_graph(H: nx.Graph, clusters: Sequence[Sequence[int]]) -> nx.Graph:
     return CG
 
 
-def separate(centres: np.ndarray, radii: np.ndarray, rounds: int = 400) -> np.ndarray:
+def _push_apart(P: np.ndarray, need: np.ndarray, share: np.ndarray, step: float) -> float:
+    """Push overlapping discs apart along the line between centres; return the worst overlap."""
+    n = len(P)
+    d = P[:, None, :] - P[None, :, :]
+    dist = np.hypot(d[..., 0], d[..., 1])
+    np.fill_diagonal(dist, np.inf)
+    overlap = np.maximum(need - dist, 0.0)
+    worst = float(overlap.max())
+    if worst <= 0.0:
+        return 0.0
+    same = dist < 1e-9  # discs at one point part in fixed, distinct directions
+    angle = np.arange(n) * 2.399963
+    fallback = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    unit = d / np.where(same, 1.0, dist)[..., None]
+    unit[same] = (fallback[:, None, :] - fallback[None, :, :])[same]
+    P += (unit * (overlap * share)[..., None]).sum(axis=1) * step
+    return worst
+
+
+def separate(centres: np.ndarray, radii: np.ndarray, rounds: int = 120) -> np.ndarray:
     """Move discs so that none overlap, pulling them towards the centre between pushes.
 
     Args:
@@ -187,29 +207,21 @@ def separate(centres: np.ndarray, radii: np.ndarray, rounds: int = 400) -> np.nd
         rounds: Number of pull-and-push rounds (then pushes only, until no overlap is left).
 
     Returns:
-        The new centres.
+        The new centres, centred on the origin.
     """
     P = centres.astype(float).copy()
-    n = len(P)
-    if n < 2:
-        return P - P.mean(axis=0) if n else P
-    angle = np.arange(n) * 2.399963  # a fixed direction for discs that start at the same point
-    fallback = np.stack([np.cos(angle), np.sin(angle)], axis=1)
-    need = (radii[:, None] + radii[None, :]) * (1 + 1e-4)
+    if len(P) < 2:
+        return P - P.mean(axis=0) if len(P) else P
+    # aim 0.1 % wider than needed, so that stopping within 1e-3 units of the aim leaves no overlap
+    need = (radii[:, None] + radii[None, :]) * 1.001
     share = radii[None, :] / need  # the smaller disc moves more
-    for step in range(rounds + 2000):
-        if step < rounds:
-            P -= P.mean(axis=0)
-            P *= 0.985
-        d = P[:, None, :] - P[None, :, :]
-        dist = np.hypot(d[..., 0], d[..., 1])
-        np.fill_diagonal(dist, np.inf)
-        overlap = np.maximum(need - dist, 0.0)
-        if step >= rounds and overlap.max() <= 0.0:
+    for _ in range(rounds):
+        P -= P.mean(axis=0)
+        P *= 0.97
+        _push_apart(P, need, share, 0.8)
+    for _ in range(5000):
+        if _push_apart(P, need, share, 1.0) < 1e-3:
             break
-        unit = np.where(dist[..., None] > 1e-9, d / np.maximum(dist, 1e-9)[..., None], 0.0)
-        unit = np.where((dist < 1e-9)[..., None], fallback[:, None, :] - fallback[None, :, :], unit)
-        P += (unit * (overlap * share)[..., None]).sum(axis=1) * 0.6
     return P - P.mean(axis=0)
 
 

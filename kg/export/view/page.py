@@ -4,10 +4,11 @@ The page is written from the project's own template (``kg/data/view/template.htm
 (which links Bootstrap and other resources from CDNs). vis-network's JavaScript and CSS are inlined
 from the files the pyvis package ships, so the page loads nothing from the network.
 
-Article text is data, never markup: the view's data is embedded in a ``<script>`` element whose
-type is not JavaScript, either as JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, or, when
-it is large, as gzip-compressed JSON in base64 (whose alphabet has no markup characters at all). The
-page's script builds every tooltip and panel with DOM APIs and ``textContent``. A
+Article text is data, never markup: the view's data is embedded in ``<script>`` elements whose
+type is not JavaScript (``kg-data``; ``kg-text`` holds the corpus view's sentences, decoded after
+the first drawing), either as JSON with ``<``, ``>``, ``&``, U+2028 and U+2029 escaped, or, when
+it is large, as gzip-compressed JSON in base64 (whose alphabet has no markup characters at all).
+The page's script builds every tooltip and panel with DOM APIs and ``textContent``. A
 Content-Security-Policy allows only the page's own inline scripts (by hash) and no connections.
 """
 
@@ -32,7 +33,7 @@ ASSET_DIR = Path(__file__).parents[2] / "data" / "view"
 #: vis-network version whose files are inlined from the pyvis package.
 VIS_VERSION = "9.1.2"
 #: Above this many bytes of JSON the data is embedded gzip-compressed (base64).
-COMPRESS_ABOVE = 256_000
+COMPRESS_ABOVE = 64_000
 #: The view's own scripts, concatenated in this order into one inline script per mode.
 MODE_SCRIPTS = {"detail": ("common.js", "detail.js"), "corpus": ("common.js", "corpus.js")}
 
@@ -69,7 +70,7 @@ EVENT_COLORS = (
 
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 _PLACEHOLDER = re.compile(
-    r"\{\{(TITLE|CSP|VIS_CSS|VIEW_CSS|DATA|DATA_TYPE|VIS_JS|VIEW_JS|MODE)\}\}"
+    r"\{\{(TITLE|CSP|VIS_CSS|VIEW_CSS|DATA|DATA_TYPE|TEXT|TEXT_TYPE|VIS_JS|VIEW_JS|MODE)\}\}"
 )
 _JSON_ESCAPES = str.maketrans(
     {
@@ -143,13 +144,30 @@ def encode_data(data: Any, compress_above: int = COMPRESS_ABOVE) -> tuple[str, s
     text = json_for_script(data)
     if len(text) <= compress_above:
         return JSON_TYPE, text
-    raw = gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    raw = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
     return GZIP_TYPE, base64.b64encode(raw).decode("ascii")
 
 
-_DATA_ELEMENT = re.compile(
-    r'<script type="(?P<type>[^"]+)" id="kg-data">(?P<text>.*?)</script>', re.DOTALL
-)
+def _element(page: str, element_id: str) -> Any:
+    """Decode the data element ``element_id`` of a page."""
+    m = re.search(
+        rf'<script type="(?P<type>[^"]+)" id="{element_id}">(?P<text>.*?)</script>', page, re.DOTALL
+    )
+    if not m:
+        raise ValueError(f"not a kg view page: no {element_id} element")
+    text = m.group("text")
+    if m.group("type") == GZIP_TYPE:
+        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+    return json.loads(text)
+
+
+def split_text(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Take the sentence texts out of the data: the page decodes them after its first drawing."""
+    sentences = data.get("sentences")
+    if not isinstance(sentences, Mapping) or "text" not in sentences:
+        return dict(data), []
+    rest = {k: v for k, v in sentences.items() if k != "text"}
+    return {**data, "sentences": rest}, list(sentences["text"])
 
 
 def read_page_data(page: str) -> dict[str, Any]:
@@ -158,13 +176,10 @@ def read_page_data(page: str) -> dict[str, Any]:
     Raises:
         ValueError: if the page has no data element.
     """
-    m = _DATA_ELEMENT.search(page)
-    if not m:
-        raise ValueError("not a kg view page: no kg-data element")
-    text = m.group("text")
-    if m.group("type") == GZIP_TYPE:
-        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
-    return json.loads(text)
+    data = _element(page, "kg-data")
+    if isinstance(data.get("sentences"), dict):
+        data["sentences"]["text"] = _element(page, "kg-text")
+    return data
 
 
 def safe_url(url: str | None) -> str | None:
@@ -238,7 +253,9 @@ def render(data: Mapping[str, Any], assets: ViewAssets) -> str:
     for name, text in (("vis-network.css", assets.vis_css), ("view.css", assets.view_css)):
         if "</style" in text.lower():
             raise ValueError(f"{name} contains '</style' and cannot be inlined")
-    data_type, data_text = encode_data(data)
+    core, texts = split_text(data)
+    data_type, data_text = encode_data(core)
+    text_type, text_text = encode_data(texts)
     values = {
         "TITLE": html.escape(str(data.get("title", "kg")), quote=True),
         "CSP": html.escape(content_security_policy([assets.vis_js, view_js]), quote=True),
@@ -247,6 +264,8 @@ def render(data: Mapping[str, Any], assets: ViewAssets) -> str:
         "VIEW_CSS": assets.view_css,
         "DATA_TYPE": data_type,
         "DATA": data_text,
+        "TEXT_TYPE": text_type,
+        "TEXT": text_text,
         "VIS_JS": assets.vis_js,
         "VIEW_JS": view_js,
     }
