@@ -514,19 +514,37 @@ def test_clusters_stand_for_the_rest_and_open_on_click(browser, corpus_graph, tm
     assert f"Showing {len(expect.drawn()):,} of" in status
     labels = {b["text"] for b in _label_boxes(page, True)}
     assert labels and _overlapping(_label_boxes(page)) == []
-    # click a cluster: its members are drawn at their computed positions
+    bundles = [i for i in page.evaluate("window.kgView.drawnEdges()") if i[0] == "b"]
+    assert bundles and all(i.count("c") == 2 for i in bundles)  # links between clusters
+    # click a cluster linked to others: its members are drawn at the positions computed in Python
     data = view.read_page_data(path.read_text(encoding="utf-8"))
-    members = {
-        data["base"] + iri
-        for iri, c in zip(data["entities"]["iri"], data["entities"]["cluster"], strict=True)
-        if c == clusters[0]
-    }
-    page.mouse.click(*B.node_screen_xy(page, f"c{clusters[0]}"))
+    E, base = data["entities"], data["base"]
+    owner = {base + iri: c for iri, c in zip(E["iri"], E["cluster"], strict=True)}
+    pairs = [(u, v) for u, v, _, _ in expect.relations]
+    pairs += [p for *_, players in expect.events.values() for p in combinations(players, 2)]
+    crossing = [(u, v) for u, v in pairs if owner[u] != owner[v]]
+    assert crossing
+    u, v = min(crossing)
+    c = owner[u]
+    members = {iri for iri, k in owner.items() if k == c}
+    page.mouse.click(*B.node_screen_xy(page, f"c{c}"))
     B.poll(page, "() => window.kgView.state().expanded.length === 1")
     assert drawn_entities(page) == members
-    assert f"c{clusters[0]}" not in page.evaluate("window.kgView.drawnNodes()")
-    assert any(i[0] == "b" for i in page.evaluate("window.kgView.drawnEdges()"))
+    assert f"c{c}" not in page.evaluate("window.kgView.drawnNodes()")
+    for iri in members:
+        i = E["iri"].index(iri[len(base) :])
+        at = page.evaluate(
+            "(id) => { const n = window.kgNetwork.body.nodes[id]; return [n.x, n.y]; }", f"n{i}"
+        )
+        assert at == [E["x"][i], E["y"][i]]
     assert f"{len(members):,} entities drawn in this cluster" in B.panel_text(page)
+    # an open cluster hides the links between clusters; a selected entity shows its own
+    assert not [i for i in page.evaluate("window.kgView.drawnEdges()") if i[0] == "b"]
+    page.evaluate("(iri) => window.kgView.select(iri)", u)
+    me = page.evaluate("(iri) => window.kgView.nodeId(iri)", u)
+    bundles = [i for i in page.evaluate("window.kgView.drawnEdges()") if i[0] == "b"]
+    assert f"b{me}|c{owner[v]}" in bundles or f"bc{owner[v]}|{me}" in bundles
+    assert all(me in i for i in bundles)
     page.click("#kg-reset")
     assert drawn_entities(page) == set() and o.errors == []
     o.close()

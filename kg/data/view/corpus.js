@@ -158,8 +158,10 @@
           shown.edges.set(e.id, e);
           return;
         }
-        // links from a drawn entity into a closed cluster: only those of the selected entity
+        // links from a drawn entity into a closed cluster: only those of the selected entity;
+        // links between clusters: only while no cluster is open
         if ((a[0] === "n" && +a.slice(1) !== selected) || (b[0] === "n" && +b.slice(1) !== selected)) { return; }
+        if (a[0] === "c" && b[0] === "c" && expanded.length) { return; }
         var key = a < b ? a + "|" + b : b + "|" + a;
         var bundle = bundles.get(key);
         if (!bundle) { bundle = { id: "b" + key, from: a < b ? a : b, to: a < b ? b : a, n: 0 }; bundles.set(key, bundle); }
@@ -429,6 +431,11 @@
       panel.appendChild(more);
       next();
     }
+    function inline(title, items) {
+      if (!items.length) { return; }
+      panel.appendChild(el("h3", null, title));
+      panel.appendChild(el("p", "kg-inline", items.join(" · ")));
+    }
     function textList(title, items, render) {
       if (!items.length) { return; }
       panel.appendChild(el("h3", null, title));
@@ -491,8 +498,8 @@
       panel.appendChild(badge);
       panel.appendChild(el("p", "kg-meta", entityFacts(i)));
       if (!laidOut(i)) { panel.appendChild(el("p", "kg-meta", "No relation or shared event: not drawn in the overview.")); }
-      textList("Also known as", E.alt[i], function (s) { return document.createTextNode(s); });
-      textList("Titles", E.titles[i], function (s) { return document.createTextNode(s); });
+      inline("Also known as", E.alt[i]);
+      inline("Titles", E.titles[i]);
       textList("Links", E.sameAs[i], function (u) { return U.link(u, U.linkLabel(u)); });
       var rels = entRel[i].slice().sort(function (a, b) {
         var ka = (R.from[a] === i ? "0" : "1") + D.props[R.prop[a]].name + "\u0000" + E.label[R.from[a] === i ? R.to[a] : R.from[a]];
@@ -500,6 +507,8 @@
         return ka < kb ? -1 : ka > kb ? 1 : a - b;
       });
       paged("Relations", rels, function (r) { return relationItem(i, r); });
+      var evs = entEv[i].slice().sort(function (a, b) { return byDate(a[0], b[0]); });
+      paged("Timeline", evs, function (p) { return eventItem(p[0], D.roles[p[1]]); });
       var co = entCo[i].slice().sort(function (a, b) { return C.events[b].length - C.events[a].length || a - b; });
       paged("Shared events with", co, function (c) {
         var row = el("div", "kg-co-row");
@@ -507,8 +516,6 @@
         row.appendChild(el("span", "kg-count", " " + U.fmt(C.events[c].length) + " event" + (C.events[c].length === 1 ? "" : "s")));
         return row;
       });
-      var evs = entEv[i].slice().sort(function (a, b) { return byDate(a[0], b[0]); });
-      paged("Timeline", evs, function (p) { return eventItem(p[0], D.roles[p[1]]); });
       paged("Documents", E.docs[i].slice().sort(function (a, b) {
         var da = docDate[a] || "", db = docDate[b] || "";
         return da < db ? -1 : da > db ? 1 : a - b;

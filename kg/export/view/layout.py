@@ -38,8 +38,8 @@ class Cluster:
     """A group of entities drawn together: its members (sorted) and the disc they lie in."""
 
     members: tuple[int, ...]
-    x: float
-    y: float
+    x: int
+    y: int
     r: float
 
 
@@ -47,7 +47,7 @@ class Cluster:
 class Layout:
     """Positions of the laid-out nodes and the clusters they belong to."""
 
-    positions: Mapping[int, tuple[float, float]]
+    positions: Mapping[int, tuple[int, int]]
     clusters: tuple[Cluster, ...]
 
 
@@ -249,11 +249,11 @@ def layout_entities(H: nx.Graph, importance: Mapping[int, float]) -> Layout:
         spread = float(np.sqrt(((radii + MARGIN) ** 2).sum())) * 1.6
         centres = np.array([start[i] for i in range(len(clusters))]) * spread
         centres = separate(centres, radii + MARGIN / 2)
-    positions: dict[int, tuple[float, float]] = {}
+    positions: dict[int, tuple[int, int]] = {}
     out = []
     for c, r, (cx, cy) in zip(clusters, radii, centres, strict=True):
         local = _local_positions(H, c) * (r - 0.3 * SPACING if len(c) > 1 else 0.0)
         for m, (x, y) in zip(c, local, strict=True):
-            positions[m] = (round(float(cx + x), 1), round(float(cy + y), 1))
-        out.append(Cluster(tuple(c), round(float(cx), 1), round(float(cy), 1), round(float(r), 1)))
+            positions[m] = (round(float(cx + x)), round(float(cy + y)))  # vis-network keeps ints
+        out.append(Cluster(tuple(c), round(float(cx)), round(float(cy)), round(float(r), 1)))
     return Layout(positions, tuple(out))
