@@ -657,3 +657,25 @@ def test_show_draws_inside_a_sandboxed_frame(browser, tmp_path, corpus_above):
     assert frame.evaluate(reach) == "blocked"
     assert requests == [host.resolve().as_uri()] and errors == []
     context.close()
+
+
+def test_benchmark_measures_the_seed_page(tmp_path, capsys):
+    """benchmarks/view.py runs (on the seed; BBC and Reuters need ../shared and minutes)."""
+    import importlib.util
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("bench_view", root / "benchmarks" / "view.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    spec.loader.exec_module(bench)
+    args = ["--graphs", "seed", "--runs", "1", "--keep", str(tmp_path)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:  # see screenshot()
+        out = pool.submit(bench.main, args).result()
+    seed = out["seed"]
+    assert seed["nodes"] == 47 and seed["page_mb"] == round(
+        (tmp_path / "seed.html").stat().st_size / 1e6, 2
+    )
+    assert seed["generate_s"] > 0 and 0 < seed["page_s"] <= seed["wall_s"] + 0.5
+    assert set(seed["steps_ms"]) >= {"script", "parsed", "ready"}
+    assert '"seed"' in capsys.readouterr().out.splitlines()[-1]
