@@ -126,16 +126,16 @@
 
     function layoutOf(m) {
       var shown = { nodes: new Map(), edges: new Map(), clusters: new Map() };
-      var pos = null, open = null;
+      var pos = null, opened = null;
       if (focus >= 0) {
         pos = radial(m.nodes, m.edges);
       } else if (m.nodes.size > D.canvasMax && nK > 0) {
-        open = new Set(expanded);
+        opened = new Set(expanded);
       }
       var where = new Map();  // entity -> drawn id
       m.nodes.forEach(function (n) {
         var c = E.cluster[n];
-        if (open && !open.has(c)) {
+        if (opened && !opened.has(c)) {
           var cl = shown.clusters.get(c);
           if (!cl) { cl = []; shown.clusters.set(c, cl); }
           cl.push(n);
@@ -570,12 +570,11 @@
     }
 
     /* ---------- actions ---------- */
-    function drawnCount() { return current ? current.nodes.size : 0; }
     function moveTo(x, y, scale) {
       network.moveTo({ position: { x: x, y: y }, scale: scale, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
     }
     /* open cluster c; close the ones opened first if too many entities would be drawn */
-    function open(c) {
+    function openCluster(c) {
       if (expanded.indexOf(c) >= 0) { return false; }
       expanded.push(c);
       var count = function () { return expanded.reduce(function (s, k) { return s + members[k].length; }, 0); };
@@ -583,7 +582,7 @@
       return true;
     }
     function expand(c) {
-      if (open(c)) { refresh(); }
+      if (openCluster(c)) { refresh(); }
       var canvasEl = $("kg-canvas");
       moveTo(K.x[c], K.y[c], Math.min(canvasEl.clientWidth, canvasEl.clientHeight) / (2.3 * K.r[c]));
       showCluster(c, members[c]);
@@ -598,7 +597,7 @@
       if (!laidOut(i) && focus !== i) { focus = i; }
       if (focus < 0 && !current.nodes.has("n" + i)) {
         var c = E.cluster[i];
-        if (c >= 0 && current.clusters.size) { open(c); }
+        if (c >= 0 && current.clusters.size) { openCluster(c); }
       }
       refresh();
       showEntity(i);
@@ -832,8 +831,7 @@
         }).filter(function (b) {
           return everywhere || b.right > rect.left && b.left < rect.right && b.bottom > rect.top && b.top < rect.bottom;
         });
-      },
-      drawnCount: drawnCount
+      }
     };
   }
 
