@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["build", "load_graph", "__version__"]
+__all__ = ["build", "load_graph", "show", "__version__"]
 
 if TYPE_CHECKING:
     from kg.builder.pipeline import BuildResult
@@ -23,3 +23,10 @@ def load_graph(*args: Any, **kwargs: Any):
     from kg.analyze.load import load_graph as _load
 
     return _load(*args, **kwargs)
+
+
+def show(*args: Any, **kwargs: Any):
+    """Display the interactive view inline in Jupyter; see :func:`kg.export.view.notebook.show`."""
+    from kg.export.view.notebook import show as _show
+
+    return _show(*args, **kwargs)

@@ -1,10 +1,11 @@
-"""The seed article end to end: scores against its gold, golden exports, queries, determinism."""
+"""The seed article end to end: scores against its gold, golden exports, the view, determinism."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import browser_helpers as B
 import pytest
 import rdflib
 from rdflib.compare import graph_diff, to_isomorphic
@@ -78,10 +79,88 @@ def test_committed_exports_are_current(built, name):
         pytest.fail("\n".join(lines))
 
 
-def test_committed_view_and_graphml_exist_and_are_current(built):
+def test_committed_graphml_and_gexf_are_current(built):
     _, out = built
-    for name in ("graph.html", "graph.graphml", "graph.gexf"):
+    for name in ("graph.graphml", "graph.gexf"):
         assert (EXPORTS / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# --- the view, by what it shows in a real browser (not by the bytes of its inlined libraries) ---
+
+DRAWN = """() => {
+    const all = window.kgNetwork.body.data.nodes.getDataSet();
+    const edges = window.kgNetwork.body.data.edges.getDataSet();
+    const name = (id) => all.get(id).name;
+    return {
+        nodes: window.kgView.visibleNodeIds().map(name),
+        edges: window.kgView.visibleEdgeIds().map((id) => {
+            const e = edges.get(id);
+            return [name(e.from), e.prop, name(e.to)];
+        }),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not B.AVAILABLE:
+        pytest.skip("playwright or /usr/bin/chromium missing")
+    with B.sync_playwright() as p:
+        b = B.launch(p)
+        yield b
+        b.close()
+
+
+def _labels(G, nodes) -> list[str]:
+    return sorted(G.nodes[n]["label"] for n in nodes)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["fresh", "committed"])
+def test_view_shows_every_node_and_edge_of_the_graph(built, browser, where):
+    """The fresh build's page and the committed exports/graph.html both draw the seed graph."""
+    result, out = built
+    G = result.graph
+    o = B.open_page(browser, (out if where == "fresh" else EXPORTS) / "graph.html")
+    drawn = o.page.evaluate(DRAWN)
+    assert sorted(drawn["nodes"]) == _labels(G, G.nodes)
+    label = {n: G.nodes[n]["label"] for n in G.nodes}
+    want = sorted([label[u], k, label[v]] for u, v, k in G.edges(keys=True))
+    assert sorted(drawn["edges"]) == want
+    assert B.canvas_ink(o.page) > 2000
+    assert o.errors == [] and o.blocked == [] and len(o.requests) == 1
+    o.close()
+
+
+@pytest.mark.browser
+def test_flagship_states_and_sentences_are_reachable_by_clicking(built, browser):
+    result, out = built
+    G = result.graph
+    o = B.open_page(browser, out / "graph.html")
+    page = o.page
+    contributions = [
+        (u, v, a) for u, v, k, a in G.edges(keys=True, data=True) if k == "contributesTo"
+    ]
+    (force,) = {v for _, v, _ in contributions}
+    states = {G.nodes[u]["label"] for u, _, _ in contributions}
+    assert states == {"Russia", "Belarus", "Armenia", "Tajikistan", "Kyrgyzstan"}
+    page.mouse.click(*B.node_screen_xy(page, force))  # click the force on the canvas
+    B.poll(page, "(id) => window.kgView.selected() === id", force)
+    text = B.panel_text(page)
+    assert text.splitlines()[0] == G.nodes[force]["label"]
+    for u, _, a in contributions:
+        assert G.nodes[u]["label"] in text
+        assert all(e.sentence in text for e in a["evidence"])
+    for u, _, a in contributions:  # from the force's panel to each state's, by clicking its name
+        page.click(f"#kg-panel .kg-rel[data-edge] .kg-linkbtn:text-is('{G.nodes[u]['label']}')")
+        B.poll(page, "(id) => window.kgView.selected() === id", u)
+        state_text = B.panel_text(page)
+        assert "contributesTo" in state_text
+        assert all(e.sentence in state_text for e in a["evidence"])
+        page.click(f"#kg-panel .kg-linkbtn:text-is('{G.nodes[force]['label']}')")
+        B.poll(page, "(id) => window.kgView.selected() === id", force)
+    assert o.errors == []
+    o.close()
 
 
 def test_same_input_gives_byte_identical_files(built, tmp_path):
