@@ -131,3 +131,14 @@ def test_the_bloc_is_the_bloc_not_the_last_company(nodes):
     )
     refs = {m.text: m.label for m in result.mentions if m.source == "coref"}
     assert refs.get("bloc") == "European Union"
+
+
+def test_an_all_capitals_headline_gives_no_entities_and_ends_its_sentence(nodes):
+    from kg.builder.extract.document import Extractor
+
+    text = (
+        "BARCLAYS SAYS PROFIT TO RISE\n\nBarclays Bank PLC said on Monday that profit would rise."
+    )
+    result = next(Extractor().pipe([Article("h.txt", text)]))
+    assert all(m.start > text.index("\n") for m in result.mentions)
+    assert any(m.text.startswith("Barclays") for m in result.mentions)

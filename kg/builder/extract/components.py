@@ -26,8 +26,10 @@ from kg.builder.extract.resources import Resources, load_resources
 from kg.builder.extract.view import DocView, MentionIndex
 from kg.model import DocResult
 
-#: Names of kg's components, in pipeline order.
+#: Names of kg's components that run after the model's, in pipeline order.
 COMPONENTS = ("kg_mentions", "kg_relations", "kg_events")
+#: kg's component that runs before the parser.
+PARAGRAPHS = "kg_paragraphs"
 _VIEW = "kg.view"
 _PARTS = "kg.parts"
 
@@ -40,6 +42,19 @@ def _article(doc: Doc) -> tuple[str, dt.date | None]:
     info = doc._.kg_article or {}
     date = info.get("date")
     return str(info.get("id", "")), dt.date.fromisoformat(date) if date else None
+
+
+@Language.component(PARAGRAPHS)
+def paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break, before the parser runs (it keeps them).
+
+    A headline or a paragraph never runs on into the next one: the reader leaves one paragraph
+    per line, so a line break always ends a sentence.
+    """
+    for i in range(1, len(doc)):
+        if "\n" in doc[i - 1].whitespace_ or (doc[i - 1].is_space and "\n" in doc[i - 1].text):
+            doc[i].is_sent_start = True
+    return doc
 
 
 class _Component:

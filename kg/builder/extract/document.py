@@ -9,7 +9,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.builder.extract.components import COMPONENTS
+from kg.builder.extract.components import COMPONENTS, PARAGRAPHS
 from kg.model import Article, DocResult
 
 
@@ -34,6 +34,8 @@ def make_pipeline(
         "gazetteers": [str(g) for g in gazetteers],
         "packaged_gazetteer": packaged_gazetteer,
     }
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPHS, before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name, config=config)
     return nlp

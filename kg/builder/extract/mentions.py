@@ -977,6 +977,25 @@ def join_known_as(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def shouted_tokens(doc: Doc) -> set[int]:
+    """Tokens of all-capitals lines (wire headlines such as "ACME SAYS PROFIT UP").
+
+    Their case tells nothing about names, and their words are abbreviated: no entity is taken
+    from them.
+    """
+    out: set[int] = set()
+    for sent in doc.sents:
+        letters = [ch for ch in sent.text if ch.isalpha()]
+        words = [t for t in sent if t.is_alpha]
+        if (
+            len(words) >= 3
+            and letters
+            and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters)
+        ):
+            out.update(range(sent.start, sent.end))
+    return out
+
+
 def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
     """All entity mentions of a document, classified and keyed.
 
@@ -989,7 +1008,8 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         Mentions in document order (names, demonyms and inner mentions).
     """
     raw = list(gazetteer_candidates(doc, res)) + list(ner_candidates(doc, res))
-    chosen = select(raw)
+    shouting = shouted_tokens(doc)
+    chosen = select(c for c in raw if c.start not in shouting)
     countries = doc_countries(chosen)
     classified = [c for c in (classify(doc, c, res, countries) for c in chosen) if c is not None]
     classified = [extend_places(doc, c, res) for c in classified]
