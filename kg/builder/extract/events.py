@@ -46,8 +46,7 @@ def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date |
     """The date of the trigger's clause, resolved against the article date."""
     from kg.builder.extract.syntax import governing_verb
 
-    sent = token.sent
-    ents = [e for e in sent.ents if e.label_ == "DATE"]
+    ents = list(view.date_entities.get(token.sent.start, ()))
     if not ents:
         return None
     verb = governing_verb(token) or token

@@ -82,11 +82,12 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
 
 def nearest_place(view: DocView, token: Token) -> list[Mention]:
     """The place mention of the sentence closest to the trigger."""
+    sent = token.sent
     best: Mention | None = None
-    for m in view.index.mentions:
+    for m in view.index.between(sent.start, sent.end):
         if m.source in ("inner", "demonym"):
             continue  # "Russian Air Force planes" does not say where something happened
-        if m.cls in PLACES and token.sent.start <= m.token_start < token.sent.end:
+        if m.cls in PLACES:
             if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
                 best = m
     return [best] if best else []
@@ -131,7 +132,7 @@ def place_fallback(view: DocView, token: Token, d: Draft) -> None:
         for p in pobjs(a, {"in"})
     )
     found = [] if vague else nearest_place(view, token)
-    main = view.index.most_frequent({"Country"})
+    main = view.main_country
     for m in found or ([main] if main else []):
         d.place.setdefault(m.key, m)
     d.confidence = min(d.confidence, 0.6 if found else 0.5)
