@@ -7,17 +7,22 @@ trigger's clause. Triggers of one class in one sentence make one event.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from kg.builder.extract import dates
 from kg.builder.extract.rules import FRAMES, Hit, Rule, passes, resolve_role, run_python
 from kg.builder.extract.view import ACTORS, DocView
 from kg.model import EventRecord, Mention
 from kg.vocab import ROLES
+
+
+_DAYS: weakref.WeakKeyDictionary[Doc, list[tuple[int, dt.date]]] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -68,6 +73,65 @@ def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date |
         if resolved is not None and resolved.value is not None:
             return resolved.value
     return None
+
+
+#: How far before the article date a dated sentence still sets the story's day.
+NARRATIVE_DAYS = 7
+ANAPHORIC_DAYS = ("that day", "the same day", "that night", "the same night")
+
+
+def sets_the_day(ent: Span) -> bool:
+    """Whether a DATE entity dates a reported past happening ("met on Saturday", "that day").
+
+    It must modify a simple-past verb ("clashed on Monday", "was detained on Monday"), not a
+    noun ("Sunday's election") nor a past perfect or future clause ("had been set for
+    Wednesday", "will meet on Monday"). Anaphoric days ("that day") always continue the story.
+    """
+    if ent.text.lower() in ANAPHORIC_DAYS:
+        return True
+    root = ent.root
+    head = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
+    if root.dep_ not in ("npadvmod", "tmod", "pobj") or head.pos_ not in ("VERB", "AUX"):
+        return False
+    aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+    if aux & {"had", "will", "would", "'ll", "'d", "has", "have", "shall"}:
+        return False
+    return head.tag_ == "VBD" or (head.tag_ == "VBN" and bool(aux & {"was", "were"}))
+
+
+def sentence_days(view: DocView) -> list[tuple[int, dt.date]]:
+    """The day each dated sentence of the document reports, in order: (start token, day).
+
+    A sentence's day is the last DATE entity in it that dates a past happening (see
+    :func:`sets_the_day`) and resolves to one day in the week before the article date.
+    """
+    found = _DAYS.get(view.doc)
+    if found is not None:
+        return found
+    found = []
+    anchor = view.article_date
+    for start, ents in sorted(view.date_entities.items()):
+        days = [
+            r.value
+            for r in (dates.resolve_span(e, anchor) for e in ents if sets_the_day(e))
+            if r is not None and r.value is not None and r.granularity == "day"
+        ]
+        days = [d for d in days if anchor is None or 0 <= (anchor - d).days <= NARRATIVE_DAYS]
+        if days:
+            found.append((start, days[-1]))
+    _DAYS[view.doc] = found
+    return found
+
+
+def narrative_date(view: DocView, token: Token) -> dt.date | None:
+    """The day the story was at when an undated sentence comes: the last dated sentence's day.
+
+    News reports what was said at the occasion the lead or an earlier sentence dates ("told
+    the council", "she told a news conference") without repeating the day.
+    """
+    days = sentence_days(view)
+    i = bisect.bisect_right(days, token.sent.start, key=lambda x: x[0])
+    return days[i - 1][1] if i else None
 
 
 def triggers(view: DocView, rule: Rule, hits: list[Hit]) -> Iterator[Token]:
