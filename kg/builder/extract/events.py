@@ -21,7 +21,6 @@ from kg.builder.extract.view import ACTORS, DocView
 from kg.model import EventRecord, Mention
 from kg.vocab import ROLES
 
-
 _DAYS: weakref.WeakKeyDictionary[Doc, list[tuple[int, dt.date]]] = weakref.WeakKeyDictionary()
 
 
