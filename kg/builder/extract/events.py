@@ -46,29 +46,84 @@ class Draft:
         return self.trigger.sent
 
 
+#: Heads of an open complement that put it ahead: "is expected to arrive", "are due to move".
+AHEAD = ("expect", "due", "schedule", "set", "plan", "go", "intend", "prepare", "aim")
+
+
+def ahead(verb: Token) -> bool:
+    """Whether a clause speaks of what is still to come ("will meet", "is expected to arrive")."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "'ll", "shall") for c in verb.children):
+        return True
+    head = verb.head
+    if verb.dep_ == "xcomp" and head.lemma_.lower() in AHEAD:
+        aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
+        return head.tag_ in ("VBZ", "VBP", "VBG") or bool(aux & {"is", "are", "am", "'s", "'re"})
+    return (
+        head.i != verb.i
+        and head.lemma_ == "be"
+        and head.tag_ in ("VBZ", "VBP")
+        and (
+            verb.dep_ == "xcomp"  # "the troops are to arrive on Monday"
+        )
+    )
+
+
+def clause_tokens(verb: Token, token: Token) -> set[int]:
+    """The trigger, its verb and the participles that share the verb's time.
+
+    "..., speaking on Thursday", "backed the rise on Sunday, describing ...".
+    """
+    mine = {token.i, verb.i}
+    mine |= {c.i for c in verb.children if c.dep_ == "advcl" and c.tag_ == "VBG"}
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG":
+        mine.add(verb.head.i)
+    return mine
+
+
+def attached_to(ent: Span, mine: set[int]) -> bool:
+    """Whether a DATE entity belongs to a clause (``mine``: the trigger, its verb ...).
+
+    The first verb above it is one of ``mine``, or the trigger (a noun) is on the way ("the
+    protest on Monday"), or it follows a verb of ``mine`` at once ("said on Thursday he had").
+    """
+    if ent.start - 1 in mine or (
+        ent.start - 2 in mine and ent[0].i and ent.doc[ent.start - 1].pos_ == "ADP"
+    ):
+        return True
+    t = ent.root
+    for _ in range(8):
+        if t.i in mine:
+            return True
+        if t.head.i == t.i:
+            return False
+        t = t.head
+        if t.i not in mine and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass"):
+            return False
+    return False
+
+
 def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date | None:
-    """The date of the trigger's clause, resolved against the article date."""
+    """The date of the trigger's clause, resolved against the article date.
+
+    A date of the trigger's own clause; for a verb trigger without one, a date of the clause
+    above it ("said on Monday the two sides had agreed", "on Thursday, hours after militants
+    seized the town"); a noun trigger takes no date of a clause that only reports it. A clause
+    about what is to come resolves forward ("are expected to arrive on Monday").
+    """
     from kg.builder.extract.syntax import governing_verb
 
-    ents = list(view.date_entities.get(token.sent.start, ()))
-    if not ents:
-        return None
     verb = governing_verb(token) or token
-
-    def attached(span: Span) -> bool:
-        t = span.root
-        for _ in range(6):
-            if t is verb or t is token:
-                return True
-            if t.head is t:
-                return False
-            t = t.head
-        return False
-
-    ents.sort(key=lambda e: (not attached(e), abs(e.root.i - token.i)))
-    future = any(c.lower_ in ("will", "'ll") for c in verb.children)
+    sentence = view.date_entities.get(token.sent.start, ())
+    mine = clause_tokens(verb, token)
+    ents = [e for e in sentence if attached_to(e, mine)]
+    if not ents and token.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+        above = governing_verb(verb.head)
+        if above is not None and verb.dep_ in ("ccomp", "advcl", "conj", "xcomp"):
+            ents = [e for e in sentence if attached_to(e, clause_tokens(above, above))]
+    ents.sort(key=lambda e: abs(e.root.i - token.i))
+    tense = "future" if ahead(verb) else "past"
     for ent in ents:
-        resolved = dates.resolve_span(ent, anchor, tense="future" if future else "past")
+        resolved = dates.resolve_span(ent, anchor, tense=tense)
         if resolved is not None and resolved.value is not None:
             return resolved.value
     return None

@@ -218,7 +218,7 @@ def concluded(view: DocView, hit: Hit) -> bool:
     t = hit.anchor
     verbs = view.words(CONCLUDING)
     head = t.head
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head.i != head.i:
         head = head.head
     if t.dep_ in ("dobj", "nsubjpass", "nsubj", "conj") and head.lemma_.lower() in verbs:
         return True
