@@ -8,7 +8,7 @@ from spacy.tokens import Doc, Token
 
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import GUARDS, Hit
-from kg.builder.extract.syntax import clause_chain, governing_verb
+from kg.builder.extract.syntax import clause_chain, governing_verb, pobjs
 from kg.builder.extract.view import DocView
 
 NEGATORS, MODALS, BLOCKING = uses("negators", "modals", "blocking_verbs")
@@ -74,6 +74,7 @@ def not_a_name(view: DocView, hit: Hit) -> bool:
     "crowd_control_words",
     "speech_verbs_plain",
 )
+ATTACK_NOUNS, FIGHTING = uses("attack_nouns", "fighting_nouns")
 #: Dependencies of a clausal complement: what was said ("said [that ...]", "'...,' he [added]").
 SPEECH_DEPS = ("ccomp", "parataxis", "xcomp")
 
@@ -88,7 +89,14 @@ def irrealis(view: DocView, verb: Token) -> bool:
     if cancelled(view, verb):
         return True
     words, marks = view.words(IRREALIS), view.words(CONDITIONS)
-    for t in clause_chain(verb):
+    wanting = view.words(BLOCKING) | words
+    chain = clause_chain(verb)
+    finite = verb.tag_ in ("VBD", "VBZ", "VBP", "MD")
+    if verb.dep_ == "ccomp" and not finite and verb.head.lemma_.lower() in wanting:
+        chain.append(verb.head)  # "protesters want Congress dissolved and early elections"
+    for t in chain:
+        if t.dep_ == "pcomp" and t.head.lower_ == "without":
+            return True  # "without firing a shot"
         if t.lemma_.lower() in words or t.lower_ in words:
             return True
         for c in t.children:
@@ -109,7 +117,12 @@ def realis(view: DocView, hit: Hit) -> bool:
     Its clause is not negated, modal, conditional, expected or merely possible ("would consider
     talks", "the capacity to carry out attacks").
     """
-    verb = hit.anchor if hit.anchor.pos_ in ("VERB", "AUX") else governing_verb(hit.anchor)
+    t = hit.anchor
+    if t.pos_ not in ("VERB", "AUX") and any(
+        c.dep_ in ("det", "neg") and c.lower_ in view.words(NEGATORS) for c in t.children
+    ):
+        return False  # "no elections have been held"
+    verb = t if t.pos_ in ("VERB", "AUX") else governing_verb(t)
     return verb is None or not irrealis(view, verb)
 
 
@@ -235,7 +248,7 @@ def not_press_conference(view: DocView, hit: Hit) -> bool:
 
 @GUARDS("armed")
 def armed(view: DocView, hit: Hit) -> bool:
-    """An attack verb in its armed sense.
+    """An attack verb in its armed sense ("were killed" needs a killer: quakes kill too).
 
     "fire" needs a weapon or a target ("fired rockets", "fired on the convoy"; not "fired its
     chief executive", not tear gas); "attack" and "assault" by a named person need a place, a
@@ -251,6 +264,15 @@ def armed(view: DocView, hit: Hit) -> bool:
         if any(o.lower_ in weapons for o in objs):
             return True
         return any(p.lower_ in ("at", "on", "into") for p in t.children if p.dep_ == "prep")
+    if lemma == "kill" and any(c.dep_ == "auxpass" for c in t.children):
+        # "were killed by gunmen", "killed in fighting", "killed when ... came under fire"
+        violent = view.words(ATTACK_NOUNS) | view.words(FIGHTING)
+        return any(
+            (c.dep_ == "agent")
+            or (c.dep_ == "prep" and any(p.lemma_.lower() in violent for p in pobjs(t, {c.lower_})))
+            or (c.dep_ == "advcl" and any(m.lower_ == "when" for m in c.children))
+            for c in t.children
+        )
     if lemma in ("attack", "assault"):
         subj = [m for m in view.subjects(t) if m.cls == "Person"]
         if subj and objs:

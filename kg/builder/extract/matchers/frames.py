@@ -77,14 +77,22 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
     t = verb or token
     if t.dep_ == "relcl" and any(c.lower_ == "where" for c in t.children):
         tokens.append(t.head)
-    return view.mentions_in(tokens, PLACES)
+    own = {c.i for c in token.children}
+    return [  # "the Saudi supertanker", "Russian troops": a demonym names no place of the event
+        m for m in view.mentions_in(tokens, PLACES) if m.source != "demonym" or m.token_start in own
+    ]
 
 
 def nearest_place(view: DocView, token: Token) -> list[Mention]:
-    """The place mention of the sentence closest to the trigger."""
-    sent = token.sent
+    """The place mention of the trigger's clause closest to the trigger.
+
+    Only the clause of the trigger's verb is read: a place in another clause of the sentence
+    ("the US envoy said during a visit to Tbilisi that protesters ...") is not where it happened.
+    """
+    verb = governing_verb(token) or token
+    lo, hi = min(verb.left_edge.i, token.i), max(verb.right_edge.i, token.i) + 1
     best: Mention | None = None
-    for m in view.index.between(sent.start, sent.end):
+    for m in view.index.between(lo, hi):
         if m.source in ("inner", "demonym"):
             continue  # "Russian Air Force planes" does not say where something happened
         if m.cls in PLACES:
