@@ -14,6 +14,7 @@ from kg.builder.extract.view import ACTORS, PLACES, DocView
 from kg.model import Mention
 
 (TOPIC_PREPS,) = uses("topic_preps")
+PERSON = frozenset({"Person"})
 PLACE_PREPS = {"in", "at", "across", "throughout", "to", "into", "near", "outside", "inside", "on"}
 EMERGENCY_VERBS = ("declare", "impose", "introduce", "announce", "extend", "lift")
 
@@ -200,10 +201,59 @@ def exchange_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     return d
 
 
+def last_speaker(view: DocView, token: Token, classes: frozenset[str]) -> Mention | None:
+    """Who news goes on quoting with "he said" / "it said".
+
+    The last named subject of the given classes before the trigger, in its sentence or the two
+    before, skipping subjects that are themselves pronouns ("She told a news conference ...
+    She defended the police and said").
+    """
+    sent = token.sent
+    end = token.i
+    for _ in range(3):
+        best: Mention | None = None
+        for t in view.tokens[sent.start : end]:
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            for m in view.subjects(t.head):
+                if m.cls in classes and m.token_start <= t.i < m.token_end:
+                    best = m
+        if best is not None and best.is_name:
+            return best
+        if best is None and end != token.i:
+            return None  # the sentence before quotes no one of that kind: the chain breaks
+        if sent.start == 0:
+            return None
+        end = sent.start
+        sent = view.tokens[sent.start - 1].sent
+    return None
+
+
+def sure_speakers(view: DocView, token: Token, d: Draft) -> None:
+    """A pronoun speaker ("he said") is kept only when it is sure.
+
+    Sure: the person (or, for "it", the body) quoted or acting just before. Otherwise it is
+    dropped (a Statement needs a speaker, so no event).
+    """
+    for key, m in list(d.agent.items()):
+        pronoun = view.tokens[m.token_start]
+        if m.is_name or pronoun.pos_ != "PRON":
+            continue
+        del d.agent[key]
+        classes = PERSON if m.cls == "Person" else ACTORS - PERSON
+        speaker = last_speaker(view, token, classes)
+        if speaker is not None and speaker.key == m.key:
+            d.agent.setdefault(speaker.key, speaker)
+
+
 @FRAMES("statement")
 def statement_frame(view: DocView, token: Token, rule: Rule) -> Draft:
-    """Speech: capitals stand for their countries; an undated "said" is dated the article date."""
+    """Speech: capitals stand for their countries; an undated "said" is dated the article date.
+
+    A pronoun speaker must be sure (see :func:`sure_speakers`).
+    """
     d = clause(view, token, rule)
+    sure_speakers(view, token, d)
     d.governments = True
     if d.date is None and token.tag_ == "VBD":
         d.date = narrative_date(view, token)
