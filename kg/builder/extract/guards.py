@@ -261,16 +261,22 @@ def armed(view: DocView, hit: Hit) -> bool:
         weapons, crowd = view.words(WEAPONS), view.words(CROWD_CONTROL)
         if any(c.lower_ in crowd for o in objs for c in o.subtree):
             return False
-        if any(o.lower_ in weapons for o in objs):
-            return True
-        return any(p.lower_ in ("at", "on", "into") for p in t.children if p.dep_ == "prep")
+        if objs:  # "fired rockets", not "fired its chief executive"
+            return any(o.lower_ in weapons for o in objs)
+        return any(  # "fired on the convoy", not "fired on Friday"
+            p.ent_type_ not in ("DATE", "TIME") for p in pobjs(t, ("at", "on", "into"))
+        )
     if lemma == "kill" and any(c.dep_ == "auxpass" for c in t.children):
-        # "were killed by gunmen", "killed in fighting", "killed when ... came under fire"
+        # "were killed by gunmen", "killed in fighting", "killed when ... came under fire";
+        # not "killed when the earthquake struck"
         violent = view.words(ATTACK_NOUNS) | view.words(FIGHTING)
         return any(
             (c.dep_ == "agent")
             or (c.dep_ == "prep" and any(p.lemma_.lower() in violent for p in pobjs(t, {c.lower_})))
-            or (c.dep_ == "advcl" and any(m.lower_ == "when" for m in c.children))
+            or (
+                c.dep_ == "advcl"
+                and any(w.pos_ == "NOUN" and w.lemma_.lower() in violent for w in c.subtree)
+            )
             for c in t.children
         )
     if lemma in ("attack", "assault"):

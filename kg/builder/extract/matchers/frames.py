@@ -13,7 +13,7 @@ from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
 from kg.builder.extract.view import ACTORS, PLACES, DocView
 from kg.model import Mention
 
-(TOPIC_PREPS,) = uses("topic_preps")
+TOPIC_PREPS, STATEMENT_VERBS = uses("topic_preps", "statement_verbs")
 PERSON = frozenset({"Person"})
 PLACE_PREPS = {"in", "at", "across", "throughout", "to", "into", "near", "outside", "inside", "on"}
 EMERGENCY_VERBS = ("declare", "impose", "introduce", "announce", "extend", "lift")
@@ -153,10 +153,22 @@ def clause_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     return clause(view, token, rule)
 
 
+def not_the_speaker(view: DocView, token: Token, d: Draft) -> None:
+    """Whoever calls, condemns or describes a happening did not do it.
+
+    "X called the clashes a riot", "X condemned the attack": X is no agent of the noun.
+    """
+    verb = governing_verb(token)
+    if d.cls in ("Riot", "Protest", "Attack") and token.pos_ != "VERB" and verb is not None:
+        if verb.lemma_.lower() in view.words(STATEMENT_VERBS):
+            d.agent.clear()
+
+
 @FRAMES("happening")
 def happening_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     """A clause frame whose place defaults to the nearest place or the main country."""
     d = clause(view, token, rule)
+    not_the_speaker(view, token, d)
     place_fallback(view, token, d)
     return d
 
@@ -165,6 +177,7 @@ def happening_frame(view: DocView, token: Token, rule: Rule) -> Draft:
 def attack_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     """A happening aimed at someone: its objects are targets, even places."""
     d = clause(view, token, rule, aimed=True)
+    not_the_speaker(view, token, d)
     place_fallback(view, token, d)
     return d
 
