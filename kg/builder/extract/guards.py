@@ -262,7 +262,7 @@ def armed(view: DocView, hit: Hit) -> bool:
         if any(c.lower_ in crowd for o in objs for c in o.subtree):
             return False
         if objs:  # "fired rockets", not "fired its chief executive"
-            return any(o.lower_ in weapons for o in objs)
+            return any(w.lower_ in weapons for o in objs for w in o.subtree)
         return any(  # "fired on the convoy", not "fired on Friday"
             p.ent_type_ not in ("DATE", "TIME") for p in pobjs(t, ("at", "on", "into"))
         )
