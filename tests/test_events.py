@@ -125,6 +125,12 @@ NOT_EVENTS = [
     ('"Why should we pay?" he asked.', "Request"),
     ("The union leader is due to step down at the congress next week.", "Resignation"),
     ("Troops landed in Dili without firing a shot.", "Attack"),
+    ("Analyst Jan Novak agreed that a rate cut looked likely.", "Agreement"),
+    ("The board of Acme Corp elected Ana Lopes chief executive officer.", "Election"),
+    ("Dealers expect the dollar to weaken before the expected G7 meeting in Paris.", "Meeting"),
+    ("Ministers will discuss the plan at next week's meeting of the IMF in Washington.", "Meeting"),
+    ("The threat of attacks by the rebels on Goma was discussed in Kinshasa.", "Attack"),
+    ("The unions called a national day of protests in Paris for next Tuesday.", "Protest"),
 ]
 
 
@@ -160,6 +166,16 @@ def test_date_of_the_reporting_clause_is_not_the_happening_date(events):
     found = events("The ministry said on Friday that protesters had gathered in Lima.")
     protests = [e for e in found if e[0] == "Protest"]
     assert protests and all(e[2] != "2023-03-10" for e in protests), found
+
+
+def test_a_background_day_does_not_date_the_statement(events):
+    text = (
+        "The orange juice industry welcomed the ruling.\n\n"
+        "In a final ruling on Friday, the court cut the duties.\n\n"
+        "Exporter Ana Lopes said stocks were ample."
+    )
+    statements = [e for e in events(text) if e[0] == "Statement"]
+    assert statements and statements[0][2] == "2023-03-12", statements
 
 
 def test_undated_statement_takes_the_day_the_story_is_about(events):

@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.builder.extract import dates
+from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import FRAMES, Hit, Rule, passes, resolve_role, run_python
 from kg.builder.extract.view import ACTORS, DocView
 from kg.model import EventRecord, Mention
 from kg.vocab import ROLES
 
+(STATEMENT_VERBS,) = uses("statement_verbs")
 _DAYS: weakref.WeakKeyDictionary[Doc, list[tuple[int, dt.date]]] = weakref.WeakKeyDictionary()
+
+
+#: Classes reported before they happen: a deployment ordered for Monday is news as it is.
+AHEAD_CLASSES = frozenset({"Deployment"})
 
 
 @dataclass
@@ -134,12 +140,15 @@ NARRATIVE_DAYS = 7
 ANAPHORIC_DAYS = ("that day", "the same day", "that night", "the same night")
 
 
-def sets_the_day(ent: Span) -> bool:
-    """Whether a DATE entity dates a reported past happening ("met on Saturday", "that day").
+def sets_the_day(ent: Span, lead: bool, speech: frozenset[str]) -> bool:
+    """Whether a DATE entity sets the day the story is about ("met on Saturday", "that day").
 
     It must modify a simple-past verb ("clashed on Monday", "was detained on Monday"), not a
     noun ("Sunday's election") nor a past perfect or future clause ("had been set for
-    Wednesday", "will meet on Monday"). Anaphoric days ("that day") always continue the story.
+    Wednesday", "will meet on Monday"), and that verb must be the lead's (the first sentence
+    of the story) or a verb of speaking ("announced on Saturday"): a background happening
+    ("in a ruling yesterday, the court ...") does not move the story. Anaphoric days ("that
+    day") always continue it.
     """
     if ent.text.lower() in ANAPHORIC_DAYS:
         return True
@@ -147,10 +156,32 @@ def sets_the_day(ent: Span) -> bool:
     head = root.head.head if root.dep_ == "pobj" and root.head.dep_ == "prep" else root.head
     if root.dep_ not in ("npadvmod", "tmod", "pobj") or head.pos_ not in ("VERB", "AUX"):
         return False
+    if not lead and head.lemma_.lower() not in speech:
+        return False
     aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
     if aux & {"had", "will", "would", "'ll", "'d", "has", "have", "shall"}:
         return False
     return head.tag_ == "VBD" or (head.tag_ == "VBN" and bool(aux & {"was", "were"}))
+
+
+def lead_sentences(view: DocView) -> set[int]:
+    """Start tokens of the story's lead: the first sentence of the first two paragraphs.
+
+    That is the headline, when there is one, and the first paragraph of the body.
+    """
+    starts: set[int] = set()
+    paragraphs = 0
+    new_paragraph = True
+    for sent in view.doc.sents:
+        if paragraphs >= 2:
+            break
+        if new_paragraph and any(not t.is_space for t in sent):
+            starts.add(sent.start)
+            paragraphs += 1
+            new_paragraph = False
+        if "\n\n" in sent.text_with_ws or sent[-1].is_space:
+            new_paragraph = True
+    return starts
 
 
 def sentence_days(view: DocView) -> list[tuple[int, dt.date]]:
@@ -164,10 +195,16 @@ def sentence_days(view: DocView) -> list[tuple[int, dt.date]]:
         return found
     found = []
     anchor = view.article_date
+    lead = lead_sentences(view)
+    speech = view.words(STATEMENT_VERBS)
     for start, ents in sorted(view.date_entities.items()):
         days = [
             r.value
-            for r in (dates.resolve_span(e, anchor) for e in ents if sets_the_day(e))
+            for r in (
+                dates.resolve_span(e, anchor)
+                for e in ents
+                if sets_the_day(e, start in lead, speech)
+            )
             if r is not None and r.value is not None and r.granularity == "day"
         ]
         days = [d for d in days if anchor is None or 0 <= (anchor - d).days <= NARRATIVE_DAYS]
@@ -211,6 +248,9 @@ def draft(view: DocView, rule: Rule, token: Token, hit: Hit | None) -> Draft | N
                 getattr(d, role).setdefault(m.key, m)
     if any(not getattr(d, role) for role in rule.requires):
         return None
+    anchor = view.article_date
+    if d.cls not in AHEAD_CLASSES and d.date and anchor and d.date > anchor:
+        return None  # not yet happened: a meeting set for next week is no meeting
     return d
 
 

@@ -74,7 +74,9 @@ def not_a_name(view: DocView, hit: Hit) -> bool:
     "crowd_control_words",
     "speech_verbs_plain",
 )
-ATTACK_NOUNS, FIGHTING = uses("attack_nouns", "fighting_nouns")
+ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE = uses(
+    "attack_nouns", "fighting_nouns", "unreal_modifiers", "corporate_words"
+)
 #: Dependencies of a clausal complement: what was said ("said [that ...]", "'...,' he [added]").
 SPEECH_DEPS = ("ccomp", "parataxis", "xcomp")
 
@@ -118,10 +120,17 @@ def realis(view: DocView, hit: Hit) -> bool:
     talks", "the capacity to carry out attacks").
     """
     t = hit.anchor
-    if t.pos_ not in ("VERB", "AUX") and any(
-        c.dep_ in ("det", "neg") and c.lower_ in view.words(NEGATORS) for c in t.children
-    ):
-        return False  # "no elections have been held"
+    if t.pos_ not in ("VERB", "AUX"):
+        if any(c.dep_ in ("det", "neg") and c.lower_ in view.words(NEGATORS) for c in t.children):
+            return False  # "no elections have been held"
+        unreal = view.words(UNREAL)
+        for c in t.children:  # "the expected G7 meeting", "next week's meeting"
+            if c.dep_ in ("amod", "compound", "poss", "npadvmod", "nmod"):
+                if any(w.lower_ in unreal for w in c.subtree):
+                    return False
+        head = t.head.head if t.dep_ == "pobj" else t.head
+        if head.pos_ == "NOUN" and head.lemma_.lower() in view.words(IRREALIS):
+            return False  # "the threat of attacks", "the danger from attacks"
     verb = t if t.pos_ in ("VERB", "AUX") else governing_verb(t)
     return verb is None or not irrealis(view, verb)
 
@@ -326,3 +335,25 @@ def asks_for(view: DocView, hit: Hit) -> bool:
     if any(c.dep_ in ("dobj", "dative", "xcomp") for c in t.children):
         return True
     return any(p.lower_ in ("for", "to") for p in t.children if p.dep_ == "prep")
+
+
+@GUARDS("accord_sense")
+def accord_sense(view: DocView, hit: Hit) -> bool:
+    """To agree is to make an accord ("agreed to buy"), not to share a view ("agreed that")."""
+    t = hit.anchor
+    if t.lemma_.lower() != "agree":
+        return True
+    deps = {c.dep_ for c in t.children}
+    preps = {c.lower_ for c in t.children if c.dep_ == "prep"}
+    return "ccomp" not in deps or bool(deps & {"xcomp", "dobj"} or preps & {"to", "on", "with"})
+
+
+@GUARDS("public_vote")
+def public_vote(view: DocView, hit: Hit) -> bool:
+    """An election fills a public office, not a company post ("the board elected its chairman")."""
+    t = hit.anchor
+    corporate = view.words(CORPORATE)
+    subjects = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+    complements = [c for c in t.children if c.dep_ in ("oprd", "dobj", "xcomp", "attr")]
+    words = {w.lower_ for c in subjects + complements for w in c.subtree}
+    return not words & corporate
