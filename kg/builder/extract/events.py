@@ -26,6 +26,7 @@ from kg.vocab import ROLES
 _DAYS: weakref.WeakKeyDictionary[Doc, list[tuple[int, dt.date]]] = weakref.WeakKeyDictionary()
 
 
+_HEADLINES: weakref.WeakKeyDictionary[Doc, frozenset[int]] = weakref.WeakKeyDictionary()
 #: Classes reported before they happen: a deployment ordered for Monday is news as it is.
 AHEAD_CLASSES = frozenset({"Deployment"})
 
@@ -225,6 +226,32 @@ def narrative_date(view: DocView, token: Token) -> dt.date | None:
     return days[i - 1][1] if i else None
 
 
+def headline_tokens(view: DocView) -> frozenset[int]:
+    """Tokens in runs of three or more all-capital words (wire headlines, tickers)."""
+    found = _HEADLINES.get(view.doc)
+    if found is not None:
+        return found
+    out: set[int] = set()
+    run: list[int] = []
+
+    def flush() -> None:
+        if len([i for i in run if view.tokens[i].is_alpha]) >= 3:
+            out.update(run)
+        run.clear()
+
+    for t in view.tokens:
+        letters = [ch for ch in t.text if ch.isalpha()]
+        if letters and all(ch.isupper() for ch in letters) and not (len(letters) == 1 and t.i):
+            run.append(t.i)
+        elif t.is_punct and run and not t.is_space:
+            continue
+        else:
+            flush()
+    flush()
+    found = _HEADLINES[view.doc] = frozenset(out)
+    return found
+
+
 def triggers(view: DocView, rule: Rule, hits: list[Hit]) -> Iterator[Token]:
     """The trigger tokens of one rule in a document, guards applied."""
     if rule.matcher == "python":
@@ -286,7 +313,13 @@ def extract_events(view: DocView) -> list[EventRecord]:
                 found.append((token.i, order, d))
     found.sort(key=lambda x: (x[0], x[1]))
     out = []
+    caps = headline_tokens(view)
     for d in merge([d for _, _, d in found]):
+        for role in ("agent", "target", "participant", "place"):  # "GOLDMAN, SACHS COMMENTS ON"
+            kept = {k: m for k, m in getattr(d, role).items() if m.token_start not in caps}
+            setattr(d, role, kept)
+        if any(not getattr(d, role) for role in d.rule.requires):
+            continue
         if d.governments:  # a capital acting or addressed stands for its country
             d.agent = {g.key: g for g in (view.government_of(m) for m in d.agent.values())}
             d.target = {g.key: g for g in (view.government_of(m) for m in d.target.values())}

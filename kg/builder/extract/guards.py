@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import weakref
+from spacy.tokens import Token
 
-from spacy.tokens import Doc, Token
-
+from kg.builder.extract.events import headline_tokens
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import GUARDS, Hit
 from kg.builder.extract.syntax import clause_chain, governing_verb, pobjs
@@ -154,35 +153,6 @@ def not_a_date(view: DocView, hit: Hit) -> bool:
     if _month_name(t) and t.text[:1].isupper() and (not t.is_sent_start or t.text.isupper()):
         return False
     return True
-
-
-def headline_tokens(view: DocView) -> frozenset[int]:
-    """Tokens in runs of three or more all-capital words (wire headlines, tickers)."""
-    found = _HEADLINES.get(view.doc)
-    if found is not None:
-        return found
-    out: set[int] = set()
-    run: list[int] = []
-
-    def flush() -> None:
-        if len([i for i in run if view.tokens[i].is_alpha]) >= 3:
-            out.update(run)
-        run.clear()
-
-    for t in view.tokens:
-        letters = [ch for ch in t.text if ch.isalpha()]
-        if letters and all(ch.isupper() for ch in letters) and not (len(letters) == 1 and t.i):
-            run.append(t.i)
-        elif t.is_punct and run and not t.is_space:
-            continue
-        else:
-            flush()
-    flush()
-    found = _HEADLINES[view.doc] = frozenset(out)
-    return found
-
-
-_HEADLINES: weakref.WeakKeyDictionary[Doc, frozenset[int]] = weakref.WeakKeyDictionary()
 
 
 @GUARDS("not_headline")
