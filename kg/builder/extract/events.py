@@ -27,6 +27,8 @@ _DAYS: weakref.WeakKeyDictionary[Doc, list[tuple[int, dt.date]]] = weakref.WeakK
 
 
 _HEADLINES: weakref.WeakKeyDictionary[Doc, frozenset[int]] = weakref.WeakKeyDictionary()
+#: Classes an undated simple-past trigger of which happened on the story's day (as statements).
+STORY_DAY_CLASSES = frozenset({"Meeting", "Agreement", "Request"})
 #: Classes reported before they happen: a deployment ordered for Monday is news as it is.
 AHEAD_CLASSES = frozenset({"Deployment"})
 
@@ -252,6 +254,19 @@ def headline_tokens(view: DocView) -> frozenset[int]:
     return found
 
 
+def simple_past(token: Token) -> bool:
+    """Whether the trigger's clause is in the simple past ("met", "held talks", "was sent")."""
+    from kg.builder.extract.syntax import governing_verb
+
+    verb = governing_verb(token)
+    if verb is None:
+        return False
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux - {"was", "were", "did"}:
+        return False
+    return verb.tag_ == "VBD" or (verb.tag_ == "VBN" and bool(aux & {"was", "were"}))
+
+
 def triggers(view: DocView, rule: Rule, hits: list[Hit]) -> Iterator[Token]:
     """The trigger tokens of one rule in a document, guards applied."""
     if rule.matcher == "python":
@@ -276,6 +291,8 @@ def draft(view: DocView, rule: Rule, token: Token, hit: Hit | None) -> Draft | N
     if any(not getattr(d, role) for role in rule.requires):
         return None
     anchor = view.article_date
+    if d.date is None and d.cls in STORY_DAY_CLASSES and simple_past(token):
+        d.date = narrative_date(view, token)  # "after talks with Y, X said": the story's day
     if d.cls not in AHEAD_CLASSES and d.date and anchor and d.date > anchor:
         return None  # not yet happened: a meeting set for next week is no meeting
     return d
