@@ -48,6 +48,7 @@ class Draft:
     date: dt.date | None = None
     confidence: float = 0.7
     governments: bool = False
+    separate: bool = False  # a second event of its class in the sentence (other agents)
 
     @property
     def sent(self) -> Span:
@@ -299,11 +300,22 @@ def draft(view: DocView, rule: Rule, token: Token, hit: Hit | None) -> Draft | N
 
 
 def merge(items: list[Draft]) -> list[Draft]:
-    """Merge drafts of the same class in the same sentence ("In a statement, X said")."""
-    merged: dict[tuple[int, str], Draft] = {}
+    """Merge drafts of the same class in the same sentence ("In a statement, X said").
+
+    Drafts whose agents differ are different events ("A said ..., and B said ..."); the first
+    of a sentence and class keeps the plain id, the others are told apart by their trigger.
+    """
+    merged: dict[tuple[int, str, int], Draft] = {}
     for d in items:
-        key = (d.sent.start, d.cls)
+        key = (d.sent.start, d.cls, 0)
+        n = 0
+        while key in merged and merged[key].agent and d.agent:
+            if set(merged[key].agent) & set(d.agent):
+                break
+            n += 1
+            key = (d.sent.start, d.cls, n)
         if key not in merged:
+            d.separate = n > 0
             merged[key] = d
             continue
         m = merged[key]
@@ -343,7 +355,8 @@ def extract_events(view: DocView) -> list[EventRecord]:
         place = {k: v for k, v in d.place.items() if k not in d.agent}
         out.append(
             EventRecord(
-                id=f"{view.doc_id}-{d.sent.start_char}-{d.cls.lower()}",
+                id=f"{view.doc_id}-{d.sent.start_char}-{d.cls.lower()}"
+                + (f"-{d.trigger.idx}" if d.separate else ""),
                 cls=d.cls,
                 trigger=d.trigger.text,
                 date=d.date,

@@ -78,6 +78,8 @@ ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE = uses(
 )
 #: Dependencies of a clausal complement: what was said ("said [that ...]", "'...,' he [added]").
 SPEECH_DEPS = ("ccomp", "parataxis", "xcomp")
+#: Force nouns too general to make a drill military ("area of operation").
+GENERIC_OPERATIONS = frozenset({"operation", "operations", "mission", "missions"})
 
 
 def irrealis(view: DocView, verb: Token) -> bool:
@@ -98,6 +100,8 @@ def irrealis(view: DocView, verb: Token) -> bool:
     for t in chain:
         if t.dep_ == "pcomp" and t.head.lower_ == "without":
             return True  # "without firing a shot"
+        if t.dep_ == "pcomp" and t.head.head.lemma_.lower() in words:
+            return True  # "little risk of sparking a clash"
         if t.lemma_.lower() in words or t.lower_ in words:
             return True
         for c in t.children:
@@ -188,7 +192,9 @@ def military_sense(view: DocView, hit: Hit) -> bool:
     noun or a force.
     """
     t = hit.anchor
-    words = view.words(MILITARY) | view.res.lexicon.force_nouns
+    if any(c.dep_ in ("dobj", "nsubj") for c in t.children):
+        return False  # a verb tagged as a noun: "let the firm drill 50 wells"
+    words = (view.words(MILITARY) | view.res.lexicon.force_nouns) - GENERIC_OPERATIONS
     near = [c for c in t.children if c.dep_ in ("compound", "amod", "nmod", "poss")]
     if any(c.lower_ in words or view.mention(c) is not None for c in near):
         return True
@@ -325,5 +331,6 @@ def public_vote(view: DocView, hit: Hit) -> bool:
     corporate = view.words(CORPORATE)
     subjects = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
     complements = [c for c in t.children if c.dep_ in ("oprd", "dobj", "xcomp", "attr")]
+    complements += pobjs(t, ("of",))  # "the election of directors"
     words = {w.lower_ for c in subjects + complements for w in c.subtree}
     return not words & corporate

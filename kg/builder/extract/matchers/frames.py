@@ -112,11 +112,23 @@ def event_topics(view: DocView, token: Token) -> list[str]:
     return out
 
 
+#: Classes whose passive subject underwent the act ("was arrested", "was attacked", "was asked").
+UNDERGONE = frozenset({"Arrest", "Attack", "Request"})
+
+
+def passive_without_agent(token: Token) -> bool:
+    """A passive verb with no "by" agent ("Freeman was arrested in February")."""
+    if token.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in token.children):
+        return False
+    return not any(c.dep_ == "agent" for c in token.children)
+
+
 def clause(view: DocView, token: Token, rule: Rule, *, aimed: bool = False) -> Draft:
     """The roles of a trigger's clause; ``aimed``: objects are targets even when places."""
     d = Draft(rule.emit, token, rule, confidence=rule.confidence)
-    for m in event_agents(view, token):
-        d.agent.setdefault(m.key, m)
+    undergoer = rule.emit in UNDERGONE and passive_without_agent(token)
+    for m in event_agents(view, token):  # "X was arrested": X is the target
+        (d.target if undergoer else d.agent).setdefault(m.key, m)
     for m in event_targets(view, token, rule.emit == "Request"):
         if m.key not in d.agent:
             (d.target if aimed or m.cls not in PLACES else d.place).setdefault(m.key, m)
