@@ -112,6 +112,18 @@ def attached_to(ent: Span, mine: set[int]) -> bool:
     return False
 
 
+def dated_otherwise(view: DocView, token: Token) -> bool:
+    """Whether the trigger's clause has a date that is no single day ("last week", "in 1986").
+
+    Such a statement was not made on the article date; it keeps no date rather than a wrong one.
+    """
+    from kg.builder.extract.syntax import governing_verb
+
+    verb = governing_verb(token) or token
+    mine = clause_tokens(verb, token)
+    return any(attached_to(e, mine) for e in view.date_entities.get(token.sent.start, ()))
+
+
 def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date | None:
     """The date of the trigger's clause, resolved against the article date.
 

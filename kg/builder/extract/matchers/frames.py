@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from kg.builder.extract.events import Draft, event_date, narrative_date
+from kg.builder.extract.events import Draft, dated_otherwise, event_date, narrative_date
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import FRAMES, MATCHERS, Rule
 from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
@@ -280,6 +280,8 @@ def statement_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     d = clause(view, token, rule)
     sure_speakers(view, token, d)
     d.governments = True
+    if d.date is None and dated_otherwise(view, token):
+        return d  # "last week X reported": not the article date
     if d.date is None and token.tag_ == "VBD":
         d.date = narrative_date(view, token)
     d.date = d.date or view.article_date
