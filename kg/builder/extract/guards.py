@@ -286,8 +286,8 @@ def speech(view: DocView, hit: Hit) -> bool:
         return False  # "was dismissed", "has been told": the subject did not speak
     if any(c.dep_ in SPEECH_DEPS for c in t.children):
         return True
-    if t.dep_ in ("parataxis", "ccomp") and not any(c.dep_ == "dobj" for c in t.children):
-        return True  # "Troops will leave, the ministry said."
+    if t.dep_ in ("parataxis", "ccomp", "conj") and not any(c.dep_ == "dobj" for c in t.children):
+        return t.dep_ != "conj" or t.i > t.head.i  # "Troops will leave, the ministry said."
     if any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children):
         return True  # "as X said"
     if lemma in view.words(SPEECH_PLAIN):
