@@ -165,6 +165,12 @@ def not_headline(view: DocView, hit: Hit) -> bool:
     return hit.anchor.i not in headline_tokens(view)
 
 
+@GUARDS("not_a_verb")
+def not_a_verb(view: DocView, hit: Hit) -> bool:
+    """A trigger noun with an object is a verb the tagger missed ("OPEC meeting this demand")."""
+    return not any(c.dep_ == "dobj" for c in hit.anchor.children)
+
+
 @GUARDS("not_a_modifier")
 def not_a_modifier(view: DocView, hit: Hit) -> bool:
     """A trigger noun heads its phrase ("riot police", "exercise price" name other things)."""

@@ -229,17 +229,18 @@ def exchange_frame(view: DocView, token: Token, rule: Rule) -> Draft:
 def last_speaker(view: DocView, token: Token, classes: frozenset[str]) -> Mention | None:
     """Who news goes on quoting with "he said" / "it said".
 
-    The last named subject of the given classes before the trigger, in its sentence or the two
-    before, skipping subjects that are themselves pronouns ("She told a news conference ...
-    She defended the police and said").
+    The last named speaker (subject of a verb of saying) of the given classes before the
+    trigger, in its sentence or the two before, skipping speakers that are themselves pronouns
+    ("She told a news conference ... She defended the police and said").
     """
     sent = token.sent
     end = token.i
+    speech = view.words(STATEMENT_VERBS) | {"speak"}
     for _ in range(3):
         best: Mention | None = None
         for t in view.tokens[sent.start : end]:
-            if t.dep_ not in ("nsubj", "nsubjpass"):
-                continue
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.head.lemma_.lower() not in speech:
+                continue  # only speakers: "Volcker knows ..., he said" is not Volcker speaking
             for m in view.subjects(t.head):
                 if m.cls in classes and m.token_start <= t.i < m.token_end:
                     best = m
