@@ -131,6 +131,11 @@ NOT_EVENTS = [
     ("Ministers will discuss the plan at next week's meeting of the IMF in Washington.", "Meeting"),
     ("The threat of attacks by the rebels on Goma was discussed in Kinshasa.", "Attack"),
     ("The unions called a national day of protests in Paris for next Tuesday.", "Protest"),
+    ("A fire at the mine in Quebec last week killed one miner, the company said.", "Attack"),
+    ("Two workers were killed in an explosion at the refinery in Texas.", "Attack"),
+    ("Acme Corp is expected to announce new orders in Lima, a newspaper reported.", "Statement"),
+    ("Acme Corp said it agreed with an earlier report on the crash in Peru.", "Agreement"),
+    ("Prices rose because OPEC was meeting this demand from Asia.", "Meeting"),
 ]
 
 
@@ -166,6 +171,14 @@ def test_date_of_the_reporting_clause_is_not_the_happening_date(events):
     found = events("The ministry said on Friday that protesters had gathered in Lima.")
     protests = [e for e in found if e[0] == "Protest"]
     assert protests and all(e[2] != "2023-03-10" for e in protests), found
+
+
+def test_said_on_a_weekday_night_is_dated_that_day(events):
+    found = events(
+        "Two banks are under investigation, Finance Minister Ana Lopes said on Friday night."
+    )
+    statements = [e for e in found if e[0] == "Statement"]
+    assert statements and statements[0][2] == "2023-03-10", statements
 
 
 def test_a_background_day_does_not_date_the_statement(events):

@@ -121,7 +121,12 @@ def dated_otherwise(view: DocView, token: Token) -> bool:
 
     verb = governing_verb(token) or token
     mine = clause_tokens(verb, token)
-    return any(attached_to(e, mine) for e in view.date_entities.get(token.sent.start, ()))
+    for e in view.date_entities.get(token.sent.start, ()):
+        if e.label_ == "DATE" and attached_to(e, mine):
+            resolved = dates.resolve_span(e, view.article_date)
+            if resolved is None or resolved.granularity != "day":
+                return True
+    return False
 
 
 def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date | None:
@@ -136,19 +141,24 @@ def event_date(view: DocView, token: Token, anchor: dt.date | None) -> dt.date |
 
     verb = governing_verb(token) or token
     sentence = view.date_entities.get(token.sent.start, ())
-    mine = clause_tokens(verb, token)
-    ents = [e for e in sentence if attached_to(e, mine)]
-    if not ents and token.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+    tense = "future" if ahead(verb) else "past"
+
+    def day_of(mine: set[int]) -> dt.date | None:
+        ents = sorted(
+            (e for e in sentence if attached_to(e, mine)), key=lambda e: abs(e.root.i - token.i)
+        )
+        for ent in ents:
+            resolved = dates.resolve_span(ent, anchor, tense=tense)
+            if resolved is not None and resolved.value is not None:
+                return resolved.value
+        return None
+
+    day = day_of(clause_tokens(verb, token))
+    if day is None and token.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
         above = governing_verb(verb.head)
         if above is not None and verb.dep_ in ("ccomp", "advcl", "conj", "xcomp"):
-            ents = [e for e in sentence if attached_to(e, clause_tokens(above, above))]
-    ents.sort(key=lambda e: abs(e.root.i - token.i))
-    tense = "future" if ahead(verb) else "past"
-    for ent in ents:
-        resolved = dates.resolve_span(ent, anchor, tense=tense)
-        if resolved is not None and resolved.value is not None:
-            return resolved.value
-    return None
+            day = day_of(clause_tokens(above, above))
+    return day
 
 
 #: How far before the article date a dated sentence still sets the story's day.

@@ -8,7 +8,7 @@ from kg.builder.extract.events import headline_tokens
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import GUARDS, Hit
 from kg.builder.extract.syntax import clause_chain, governing_verb, pobjs
-from kg.builder.extract.view import DocView
+from kg.builder.extract.view import ACTORS, DocView
 
 NEGATORS, MODALS, BLOCKING = uses("negators", "modals", "blocking_verbs")
 
@@ -73,8 +73,8 @@ def not_a_name(view: DocView, hit: Hit) -> bool:
     "crowd_control_words",
     "speech_verbs_plain",
 )
-ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE = uses(
-    "attack_nouns", "fighting_nouns", "unreal_modifiers", "corporate_words"
+ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE, DISASTERS = uses(
+    "attack_nouns", "fighting_nouns", "unreal_modifiers", "corporate_words", "disaster_nouns"
 )
 #: Dependencies of a clausal complement: what was said ("said [that ...]", "'...,' he [added]").
 SPEECH_DEPS = ("ccomp", "parataxis", "xcomp")
@@ -261,6 +261,9 @@ def armed(view: DocView, hit: Hit) -> bool:
         # "were killed by gunmen", "killed in fighting", "killed when ... came under fire";
         # not "killed when the earthquake struck"
         violent = view.words(ATTACK_NOUNS) | view.words(FIGHTING)
+        causes = [p for c in t.children if c.dep_ == "prep" for p in pobjs(t, {c.lower_})]
+        if any(p.lemma_.lower() in view.words(DISASTERS) for p in causes):
+            return False  # "killed in an explosion and fire at the refinery"
         return any(
             (c.dep_ == "agent")
             or (c.dep_ == "prep" and any(p.lemma_.lower() in violent for p in pobjs(t, {c.lower_})))
@@ -270,6 +273,13 @@ def armed(view: DocView, hit: Hit) -> bool:
             )
             for c in t.children
         )
+    if lemma == "kill" and any(
+        w.lemma_.lower() in view.words(DISASTERS)
+        for c in t.children
+        if c.dep_ == "nsubj"
+        for w in c.subtree
+    ):
+        return False  # "a fire killed one miner"
     if lemma in ("attack", "assault"):
         subj = [m for m in view.subjects(t) if m.cls == "Person"]
         if subj and objs:
@@ -327,6 +337,9 @@ def accord_sense(view: DocView, hit: Hit) -> bool:
         return True
     deps = {c.dep_ for c in t.children}
     preps = {c.lower_ for c in t.children if c.dep_ == "prep"}
+    withs = pobjs(t, ("with",))
+    if withs and not view.mentions_in(withs, ACTORS):
+        return False  # "agreed with an earlier draft report"
     return "ccomp" not in deps or bool(deps & {"xcomp", "dobj"} or preps & {"to", "on", "with"})
 
 

@@ -171,10 +171,13 @@ class DocView:
 
     @cached_property
     def date_entities(self) -> dict[int, list[Span]]:
-        """DATE entities by the start token of their sentence (``Span.ents`` scans the doc)."""
+        """DATE (and TIME: "Friday night") entities by the start token of their sentence.
+
+        Indexed once: ``Span.ents`` scans the whole doc on every call.
+        """
         out: dict[int, list[Span]] = {}
         for ent in self.doc.ents:
-            if ent.label_ == "DATE":
+            if ent.label_ in ("DATE", "TIME"):
                 out.setdefault(ent.sent.start, []).append(ent)
         return out
 
