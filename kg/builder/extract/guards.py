@@ -73,8 +73,13 @@ def not_a_name(view: DocView, hit: Hit) -> bool:
     "crowd_control_words",
     "speech_verbs_plain",
 )
-ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE, DISASTERS = uses(
-    "attack_nouns", "fighting_nouns", "unreal_modifiers", "corporate_words", "disaster_nouns"
+ATTACK_NOUNS, FIGHTING, UNREAL, CORPORATE, DISASTERS, MEETING_NOUNS = uses(
+    "attack_nouns",
+    "fighting_nouns",
+    "unreal_modifiers",
+    "corporate_words",
+    "disaster_nouns",
+    "meeting_nouns",
 )
 #: Dependencies of a clausal complement: what was said ("said [that ...]", "'...,' he [added]").
 SPEECH_DEPS = ("ccomp", "parataxis", "xcomp")
@@ -353,3 +358,13 @@ def public_vote(view: DocView, hit: Hit) -> bool:
     complements += pobjs(t, ("of",))  # "the election of directors"
     words = {w.lower_ for c in subjects + complements for w in c.subtree}
     return not words & corporate
+
+
+@GUARDS("met_someone")
+def met_someone(view: DocView, hit: Hit) -> bool:
+    """To meet is to meet people ("met Putin", "met in Paris"), not a demand or a deadline."""
+    objs = [c for c in hit.anchor.children if c.dep_ == "dobj"]
+    gatherings = view.words(MEETING_NOUNS) | {"gathering", "session"}  # "hosted the summit"
+    return not objs or bool(
+        view.mentions_in(objs, ACTORS) or any(o.lemma_.lower() in gatherings for o in objs)
+    )
