@@ -104,7 +104,9 @@ def main() -> None:
         "precision_by_class": precision,
     }
     if args.out:
-        args.out.write_text(json.dumps({"summary": summary, "documents": docs}, indent=1, sort_keys=True) + "\n")
+        args.out.write_text(
+            json.dumps({"summary": summary, "documents": docs}, indent=1, sort_keys=True) + "\n"
+        )
     print(json.dumps(summary, sort_keys=True))
 
 
