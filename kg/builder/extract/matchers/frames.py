@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from kg.builder.extract.events import Draft, event_date
+from kg.builder.extract.events import Draft, dated_otherwise, event_date, narrative_date
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import FRAMES, MATCHERS, Rule
 from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
 from kg.builder.extract.view import ACTORS, PLACES, DocView
 from kg.model import Mention
 
-(TOPIC_PREPS,) = uses("topic_preps")
+TOPIC_PREPS, STATEMENT_VERBS = uses("topic_preps", "statement_verbs")
+PERSON = frozenset({"Person"})
 PLACE_PREPS = {"in", "at", "across", "throughout", "to", "into", "near", "outside", "inside", "on"}
 EMERGENCY_VERBS = ("declare", "impose", "introduce", "announce", "extend", "lift")
 
@@ -77,16 +78,25 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
     t = verb or token
     if t.dep_ == "relcl" and any(c.lower_ == "where" for c in t.children):
         tokens.append(t.head)
-    return view.mentions_in(tokens, PLACES)
+    own = {c.i for c in token.children}
+    return [  # "the Saudi supertanker", "Russian troops": a demonym names no place of the event
+        m for m in view.mentions_in(tokens, PLACES) if m.source != "demonym" or m.token_start in own
+    ]
 
 
 def nearest_place(view: DocView, token: Token) -> list[Mention]:
-    """The place mention of the sentence closest to the trigger."""
+    """The place mention of the trigger's clause closest to the trigger.
+
+    Only the clause of the trigger's verb is read: a place in another clause of the sentence
+    ("the US envoy said during a visit to Tbilisi that protesters ...") is not where it happened.
+    """
+    verb = governing_verb(token) or token
+    lo, hi = min(verb.left_edge.i, token.i), max(verb.right_edge.i, token.i) + 1
     best: Mention | None = None
-    for m in view.index.mentions:
+    for m in view.index.between(lo, hi):
         if m.source in ("inner", "demonym"):
             continue  # "Russian Air Force planes" does not say where something happened
-        if m.cls in PLACES and token.sent.start <= m.token_start < token.sent.end:
+        if m.cls in PLACES:
             if best is None or abs(m.token_start - token.i) < abs(best.token_start - token.i):
                 best = m
     return [best] if best else []
@@ -102,11 +112,23 @@ def event_topics(view: DocView, token: Token) -> list[str]:
     return out
 
 
+#: Classes whose passive subject underwent the act ("was arrested", "was attacked", "was asked").
+UNDERGONE = frozenset({"Arrest", "Attack", "Request"})
+
+
+def passive_without_agent(token: Token) -> bool:
+    """A passive verb with no "by" agent ("Freeman was arrested in February")."""
+    if token.pos_ != "VERB" or not any(c.dep_ == "auxpass" for c in token.children):
+        return False
+    return not any(c.dep_ == "agent" for c in token.children)
+
+
 def clause(view: DocView, token: Token, rule: Rule, *, aimed: bool = False) -> Draft:
     """The roles of a trigger's clause; ``aimed``: objects are targets even when places."""
     d = Draft(rule.emit, token, rule, confidence=rule.confidence)
-    for m in event_agents(view, token):
-        d.agent.setdefault(m.key, m)
+    undergoer = rule.emit in UNDERGONE and passive_without_agent(token)
+    for m in event_agents(view, token):  # "X was arrested": X is the target
+        (d.target if undergoer else d.agent).setdefault(m.key, m)
     for m in event_targets(view, token, rule.emit == "Request"):
         if m.key not in d.agent:
             (d.target if aimed or m.cls not in PLACES else d.place).setdefault(m.key, m)
@@ -131,7 +153,7 @@ def place_fallback(view: DocView, token: Token, d: Draft) -> None:
         for p in pobjs(a, {"in"})
     )
     found = [] if vague else nearest_place(view, token)
-    main = view.index.most_frequent({"Country"})
+    main = view.main_country
     for m in found or ([main] if main else []):
         d.place.setdefault(m.key, m)
     d.confidence = min(d.confidence, 0.6 if found else 0.5)
@@ -143,10 +165,22 @@ def clause_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     return clause(view, token, rule)
 
 
+def not_the_speaker(view: DocView, token: Token, d: Draft) -> None:
+    """Whoever calls, condemns or describes a happening did not do it.
+
+    "X called the clashes a riot", "X condemned the attack": X is no agent of the noun.
+    """
+    verb = governing_verb(token)
+    if d.cls in ("Riot", "Protest", "Attack") and token.pos_ != "VERB" and verb is not None:
+        if verb.lemma_.lower() in view.words(STATEMENT_VERBS):
+            d.agent.clear()
+
+
 @FRAMES("happening")
 def happening_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     """A clause frame whose place defaults to the nearest place or the main country."""
     d = clause(view, token, rule)
+    not_the_speaker(view, token, d)
     place_fallback(view, token, d)
     return d
 
@@ -155,6 +189,7 @@ def happening_frame(view: DocView, token: Token, rule: Rule) -> Draft:
 def attack_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     """A happening aimed at someone: its objects are targets, even places."""
     d = clause(view, token, rule, aimed=True)
+    not_the_speaker(view, token, d)
     place_fallback(view, token, d)
     return d
 
@@ -191,11 +226,65 @@ def exchange_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     return d
 
 
+def last_speaker(view: DocView, token: Token, classes: frozenset[str]) -> Mention | None:
+    """Who news goes on quoting with "he said" / "it said".
+
+    The last named speaker (subject of a verb of saying) of the given classes before the
+    trigger, in its sentence or the two before, skipping speakers that are themselves pronouns
+    ("She told a news conference ... She defended the police and said").
+    """
+    sent = token.sent
+    end = token.i
+    speech = view.words(STATEMENT_VERBS) | {"speak"}
+    for _ in range(3):
+        best: Mention | None = None
+        for t in view.tokens[sent.start : end]:
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.head.lemma_.lower() not in speech:
+                continue  # only speakers: "Volcker knows ..., he said" is not Volcker speaking
+            for m in view.subjects(t.head):
+                if m.cls in classes and m.token_start <= t.i < m.token_end:
+                    best = m
+        if best is not None and best.is_name:
+            return best
+        if best is None and end != token.i:
+            return None  # the sentence before quotes no one of that kind: the chain breaks
+        if sent.start == 0:
+            return None
+        end = sent.start
+        sent = view.tokens[sent.start - 1].sent
+    return None
+
+
+def sure_speakers(view: DocView, token: Token, d: Draft) -> None:
+    """A pronoun speaker ("he said") is kept only when it is sure.
+
+    Sure: the person (or, for "it", the body) quoted or acting just before. Otherwise it is
+    dropped (a Statement needs a speaker, so no event).
+    """
+    for key, m in list(d.agent.items()):
+        pronoun = view.tokens[m.token_start]
+        if m.is_name or pronoun.pos_ != "PRON":
+            continue
+        del d.agent[key]
+        classes = PERSON if m.cls == "Person" else ACTORS - PERSON
+        speaker = last_speaker(view, token, classes)
+        if speaker is not None and speaker.key == m.key:
+            d.agent.setdefault(speaker.key, speaker)
+
+
 @FRAMES("statement")
 def statement_frame(view: DocView, token: Token, rule: Rule) -> Draft:
-    """Speech: capitals stand for their countries; an undated "said" is dated the article date."""
+    """Speech: capitals stand for their countries; an undated "said" is dated the article date.
+
+    A pronoun speaker must be sure (see :func:`sure_speakers`).
+    """
     d = clause(view, token, rule)
+    sure_speakers(view, token, d)
     d.governments = True
+    if d.date is None and dated_otherwise(view, token):
+        return d  # "last week X reported": not the article date
+    if d.date is None and token.tag_ == "VBD":
+        d.date = narrative_date(view, token)
     d.date = d.date or view.article_date
     return d
 
