@@ -25,6 +25,8 @@ def main() -> None:
     parser.add_argument("--only", help="range of article numbers, e.g. 17-40")
     parser.add_argument("--details", action="store_true")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--gold", type=Path, help="gold folder (default ../shared/gold)")
+    parser.add_argument("--articles", type=Path, action="append", help="article folders")
     args = parser.parse_args()
 
     from dev_scores import parse_range, prefix_number
@@ -34,14 +36,19 @@ def main() -> None:
     from kg.eval.score import load_gold, score_document
     from kg.export.rdf import to_graph
 
-    if not (SHARED / "gold").is_dir():
-        sys.exit("../shared/gold not found")
+    gold_dir = args.gold or SHARED / "gold"
+    if not gold_dir.is_dir():
+        sys.exit(f"{gold_dir} not found")
     rng = parse_range(args.only)
-    folders = [SHARED / "corpora" / "dev", SHARED / "seeds", ROOT / "tests" / "data" / "heldout"]
+    folders = args.articles or [
+        SHARED / "corpora" / "dev",
+        SHARED / "seeds",
+        ROOT / "tests" / "data" / "heldout",
+    ]
     recall: dict[str, list[int]] = {}
     precision: dict[str, list[int]] = {}
     docs = []
-    for path in sorted((SHARED / "gold").glob("*.json")):
+    for path in sorted(gold_dir.glob("*.json")):
         gold = load_gold(path)
         n = prefix_number(gold.document)
         if rng and (n is None or not rng[0] <= n <= rng[1]):
