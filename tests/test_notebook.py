@@ -92,7 +92,9 @@ def executed(tmp_path_factory):
         timeout=CELL_TIMEOUT,
         resources={"metadata": {"path": str(tmp / "examples")}},
     )
-    client.execute()  # raises CellExecutionError, with the traceback, if a cell fails
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TMPDIR", str(tmp))  # the kernel's temporary folders, kept even if a cell fails
+        client.execute()  # raises CellExecutionError, with the traceback, if a cell fails
     nbformat.write(nb, tmp / "examples" / NOTEBOOK.name)
     return nb
 
