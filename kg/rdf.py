@@ -49,6 +49,7 @@ __all__ = [
     "export_file",
     "open_store",
     "rdf_format",
+    "rdflib_term",
     "read_quads",
     "serialize",
     "serialize_jsonld",
@@ -166,7 +167,7 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     return store
 
 
-def _rdflib_term(term: Any) -> rdflib.term.Node:
+def rdflib_term(term: Any) -> rdflib.term.Node:
     """Convert a pyoxigraph term to rdflib (``xsd:string`` literals become plain literals)."""
     import rdflib
 
@@ -205,7 +206,7 @@ def to_rdflib(source: str | os.PathLike[str] | Iterable[ox.Quad | ox.Triple]) ->
 
     def term(t: Any) -> rdflib.term.Node:
         if (node := cache.get(t)) is None:
-            node = cache[t] = _rdflib_term(t)
+            node = cache[t] = rdflib_term(t)
         return node
 
     add = graph.add
@@ -389,7 +390,7 @@ class _Compactor:
 
 
 def serialize_jsonld(
-    triples: Iterable[ox.Triple],
+    triples: Iterable[ox.Triple | tuple[Any, Any, Any]],
     context: Mapping[str, Any],
     output: IO[bytes] | None = None,
     *,
@@ -399,23 +400,28 @@ def serialize_jsonld(
 
     The context maps prefixes to namespaces and terms to IRIs, optionally with ``@type``
     coercion (``@id``, ``@vocab`` or a datatype) and ``@container: @set``. Node objects keep the
-    order of their subjects' first triples; their keys and values are sorted. :mod:`json` writes
-    the text (every string escaped by JSON's rules).
+    order of their subjects' first triples, one node a line; their keys and values are sorted.
+    :mod:`json` writes the text (every string escaped by JSON's rules).
 
     Args:
-        triples: The triples (no named graphs).
+        triples: The triples (``Triple`` objects or ``(subject, predicate, object)`` tuples).
         context: The ``@context`` (prefixes and term definitions).
         output: A binary file to write to; ``None`` returns the bytes.
         last_types: Types written after the others in ``@type`` (e.g. ``Entity``).
 
     """
+    if output is None:
+        buffer = io.BytesIO()
+        serialize_jsonld(triples, context, buffer, last_types=last_types)
+        return buffer.getvalue()
     c = _Compactor(context)
     by_subject: dict[Any, dict[str, list[Any]]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
-    nodes = []
+    for s, p, o in triples:
+        by_subject.setdefault(s, {}).setdefault(p.value, []).append(o)
     rdf_type = PREFIXES["rdf"] + "type"
-    for s, preds in by_subject.items():
+    head = json.dumps({"@context": dict(context)}, indent=2, ensure_ascii=False)
+    output.write(head[: head.rindex("}")].rstrip().encode("utf-8") + b',\n  "@graph": [')
+    for i, (s, preds) in enumerate(by_subject.items()):
         node: dict[str, Any] = {
             "@id": c.iri(s.value) if isinstance(s, ox.NamedNode) else f"_:{s.value}"
         }
@@ -434,10 +440,7 @@ def serialize_jsonld(
             is_set = isinstance(definition, dict) and definition.get("@container") == "@set"
             props[name] = values if is_set or len(values) > 1 else values[0]
         node.update(sorted(props.items()))
-        nodes.append(node)
-    text = json.dumps({"@context": dict(context), "@graph": nodes}, indent=2, ensure_ascii=False)
-    data = (text + "\n").encode("utf-8")
-    if output is None:
-        return data
-    output.write(data)
+        line = json.dumps(node, ensure_ascii=False)
+        output.write((("," if i else "") + "\n    " + line).encode("utf-8"))
+    output.write(b"\n  ]\n}\n")
     return None

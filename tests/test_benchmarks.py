@@ -181,3 +181,23 @@ def test_conll04_main_reports_scores(conll04, capsys):
         for s in report[kind].values():
             assert all(0 <= s[k] <= 100 and not math.isnan(s[k]) for k in ("p", "r", "f1"))
     assert _last_json(capsys.readouterr().out)["sentences"] == 5
+
+
+# --- load.py -----------------------------------------------------------------------------------
+
+
+def test_load_benchmark_loads_an_export_from_tables_and_rdf(sample_graph, tmp_path, capsys):
+    from kg.export.rdf import write_rdf
+    from kg.export.tables import write_tables
+
+    write_rdf(sample_graph, tmp_path)
+    write_tables(sample_graph, tmp_path)
+    load = _load("load")
+    assert load.main([str(tmp_path), "--sources", "auto,ttl,nt", "--rounds", "1"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {r["source"]: r for r in report["results"]}
+    assert set(rows) == {"auto (tables)", "ttl", "nt"}
+    for row in rows.values():
+        assert row["nodes"] == sample_graph.number_of_nodes()
+        assert row["edges"] == sample_graph.number_of_edges()
+        assert row["seconds"] > 0 and row["peak_mb"] >= row["baseline_mb"] > 0

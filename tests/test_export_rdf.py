@@ -208,9 +208,11 @@ def test_relation_without_evidence_goes_to_default_graph(sample_graph):
     assert triple in rdf.generate_triples(g)
 
 
-def test_ntriples_lines_sorted(texts):
-    lines = texts["graph.nt"].splitlines()
-    assert lines == sorted(lines) and len(lines) == len(set(lines))
+def test_ntriples_one_statement_a_line_grouped_by_subject(texts):
+    lines = texts["graph.nt"].split("\n")
+    assert lines[-1] == "" and len(lines[:-1]) == len(set(lines[:-1]))
+    subjects = [line.split(" ", 1)[0][1:-1] for line in lines[:-1]]
+    assert subjects == sorted(subjects)
 
 
 def test_jsonld_reads_naturally(texts):

@@ -70,14 +70,18 @@ def load_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
 
 
 def _rows(folder: Path, name: str) -> list[dict[str, Any]]:
-    return pq.read_table(folder / f"{name}.parquet").to_pylist()
+    """The rows of a table as dicts (built column by column: faster than row by row)."""
+    table = pq.read_table(folder / f"{name}.parquet")
+    names = table.column_names
+    columns = [table.column(n).to_pylist() for n in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _last_segment(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _confidence(stated: float | None, evidence: tuple[Evidence, ...]) -> float:
+def _confidence(stated: float | None, evidence: list[Evidence]) -> float:
     """The stated confidence, else the best evidence's, else 0 (as the RDF loader)."""
     return stated if stated is not None else max((e.confidence for e in evidence), default=0.0)
 
@@ -106,8 +110,8 @@ def graph_from_tables(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
             )
         )
 
-    def evidence_of(target: str | None) -> tuple[Evidence, ...]:
-        return tuple(sorted(set(evidence.get(target, ())))) if target else ()
+    def evidence_of(target: str | None) -> list[Evidence]:
+        return evidence.get(target, []) if target else []
 
     G = nx.MultiDiGraph()
     G.graph["documents"] = {

@@ -21,10 +21,11 @@ import datetime as dt
 import hashlib
 import io
 import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -106,26 +107,35 @@ _DATATYPE_PROPERTIES: dict[str, str | None] = {
 }
 
 
-def _not_in_iri() -> re.Pattern[str]:
-    r"""Characters an IRI cannot hold (RFC 3987): percent-encoded by :func:`resource_iri`.
+# ASCII that an IRI cannot hold, a "%" that starts no escape, and every non-ASCII character
+# (kept by _encode_char when it is an IRI character)
+_IRI_SUSPECT = re.compile(r'[^\x21-\x7e]|[<>"{}|^`\\]|%(?![0-9A-Fa-f]{2})')
 
-    ASCII controls, space and ``<>"{}|^`\\``; C1 controls; surrogates and private use; the
-    non-characters of every plane; the tag block; planes 15 and 16. A ``%`` not followed by two
-    hex digits is encoded too.
+
+def _encode_char(match: re.Match[str]) -> str:
+    """Percent-encode a character an IRI cannot (or should not) hold; keep the others.
+
+    Beyond RFC 3987 (controls, surrogates, private use, non-characters, the tag block), spaces,
+    line and paragraph separators and format characters are encoded too: parsers that split on
+    Unicode white space (rdflib's N-Triples and Turtle readers) would break such an IRI.
     """
-    planes = "".join(
-        f"{chr(p * 0x10000 + 0xFFFE)}-{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 15)
-    )
-    chars = (
-        '\x00-\x20<>"{}|^`\\\\\x7f-\x9f\ud800-\uf8ff\ufdd0-\ufdef\ufff0-\uffff'
-        + planes
-        + "\U000e0000-\U000e0fff\U000f0000-\U0010ffff"
-    )
-    return re.compile(f"[{chars}]|%(?![0-9A-Fa-f]{{2}})")
+    ch = match.group(0)
+    if ch > "\x7f":
+        cp = ord(ch)
+        category = unicodedata.category(ch)
+        if (
+            category[0] not in "ZC"
+            and (cp & 0xFFFE) != 0xFFFE
+            and not 0xFDD0 <= cp <= 0xFDEF
+            and not 0xE0000 <= cp <= 0xE0FFF
+        ):
+            return ch
+    return quote(ch, safe="")
 
 
-_IRI_UNSAFE = _not_in_iri()
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# what a URL keeps unencoded when it is no IRI as it is (brackets, non-ASCII, … are encoded)
+_URL_SAFE = ":/?#@!$&'()*+,;=%~"
 _TWO_PLACES = Decimal("0.01")
 
 
@@ -165,6 +175,7 @@ def kg_term(local: str) -> ox.NamedNode:
     return ox.NamedNode(KG_NS + local)
 
 
+@lru_cache(maxsize=1 << 16)
 def resource_iri(value: str) -> ox.NamedNode:
     """Return ``value`` as an IRI, percent-encoding the characters IRIs cannot contain.
 
@@ -172,13 +183,14 @@ def resource_iri(value: str) -> ox.NamedNode:
         ValueError: If it is no absolute IRI even then.
 
     """
-    encoded = _IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), value)
+    encoded = _IRI_SUSPECT.sub(_encode_char, value)
     try:
         return ox.NamedNode(encoded)
     except ValueError as exc:
         raise ValueError(f"not an absolute IRI: {value!r}") from exc
 
 
+@lru_cache(maxsize=1 << 16)
 def document_iri(doc_id: str) -> ox.NamedNode:
     """Return the IRI of a document: ``kgr:doc/`` + the percent-encoded document id.
 
@@ -259,34 +271,44 @@ def _date(value: object) -> ox.Literal:
 
 
 def source_iri(url: str) -> ox.NamedNode | None:
-    """Return a document URL as an IRI, or ``None`` when it is none even percent-encoded."""
-    if not _SCHEME.match(url):
+    """Return a document URL as an IRI, or ``None`` when it is none even percent-encoded.
+
+    A URL without a scheme, or whose scheme is an export prefix (``kg:x`` would read as a
+    prefixed name in JSON-LD), is left out.
+    """
+    match = _SCHEME.match(url)
+    if not match or match.group(0)[:-1].lower() in PREFIXES:
         return None
-    try:
-        return resource_iri(url)
-    except ValueError:
-        return None
+    for candidate in (url, quote(url, safe=_URL_SAFE)):
+        try:
+            return resource_iri(candidate)
+        except ValueError:
+            continue
+    return None
 
 
 def _strings(value: object) -> list[str]:
     """Return the non-empty strings of a tuple/list/set attribute (or one string), sorted."""
-    if value is None:
+    if not value:
         return []
     if isinstance(value, str):
-        return [value] if value else []
-    return sorted({str(v) for v in value if v is not None and str(v)})
+        return [value]
+    return sorted({v if isinstance(v, str) else str(v) for v in value if v is not None} - {""})
 
 
-# --------------------------------------------------------------------------- triples
+# --------------------------------------------------------------------------- statements
 
 _Term = ox.NamedNode | ox.Literal
+#: A statement as mapped: ``(subject, predicate, object)``. pyoxigraph ``Triple``/``Quad`` objects
+#: are made only on the way to the serialiser (they cost more to build and to read than tuples).
+_Stmt = tuple[ox.NamedNode, ox.NamedNode, _Term]
 
 
-def _triples(s: ox.NamedNode, pairs: Iterable[tuple[ox.NamedNode, _Term]]) -> list[ox.Triple]:
-    return [ox.Triple(s, p, o) for p, o in pairs]
+def _about(s: ox.NamedNode, pairs: Iterable[tuple[ox.NamedNode, _Term]]) -> list[_Stmt]:
+    return [(s, p, o) for p, o in pairs]
 
 
-def _document_triples(doc_id: str, doc: Document | None) -> list[ox.Triple]:
+def _document_triples(doc_id: str, doc: Document | None) -> list[_Stmt]:
     """Return the description of one document."""
     pairs: list[tuple[ox.NamedNode, _Term]] = [
         (_TYPE, kg_term("Document")),
@@ -299,10 +321,10 @@ def _document_triples(doc_id: str, doc: Document | None) -> list[ox.Triple]:
             pairs.append((_DATE, _date(doc.date)))
         if doc.url and (url := source_iri(doc.url)) is not None:
             pairs.append((_SOURCE, url))
-    return _triples(document_iri(doc_id), pairs)
+    return _about(document_iri(doc_id), pairs)
 
 
-def _entity_triples(node: str, data: Mapping[str, Any], docs: Iterable[str]) -> list[ox.Triple]:
+def _entity_triples(node: str, data: Mapping[str, Any], docs: Iterable[str]) -> list[_Stmt]:
     """Return type, labels, links, titles and ``kg:mentionedIn`` (for ``docs``) of an entity."""
     cls = str(data.get("cls") or "Entity")
     pairs: list[tuple[ox.NamedNode, _Term]] = [(_TYPE, kg_term(cls)), (_TYPE, kg_term("Entity"))]
@@ -313,7 +335,7 @@ def _entity_triples(node: str, data: Mapping[str, Any], docs: Iterable[str]) -> 
     pairs += [(_SAME_AS, resource_iri(s)) for s in _strings(data.get("same_as"))]
     pairs += [(kg_term("title"), ox.Literal(t)) for t in _strings(data.get("titles"))]
     pairs += [(kg_term("mentionedIn"), document_iri(d)) for d in sorted(set(docs))]
-    return _triples(resource_iri(node), pairs)
+    return _about(resource_iri(node), pairs)
 
 
 def distinct_evidence(
@@ -332,11 +354,13 @@ def distinct_evidence(
     return [merged[k] for k in sorted(merged)]
 
 
-def _evidence_triples(target: ox.NamedNode, evidence: Iterable[Evidence]) -> list[ox.Triple]:
+def _evidence_triples(
+    target: ox.NamedNode, evidence: list[tuple[ox.NamedNode, Evidence]]
+) -> list[_Stmt]:
     """Return ``target kg:evidence e`` and the description of every distinct evidence ``e``."""
     has_evidence = kg_term("evidence")
-    out: list[ox.Triple] = []
-    for iri, ev in distinct_evidence(target, evidence):
+    out: list[_Stmt] = []
+    for iri, ev in evidence:
         pairs: list[tuple[ox.NamedNode, _Term]] = [
             (_TYPE, kg_term("Evidence")),
             (kg_term("inDocument"), document_iri(ev.doc_id)),
@@ -347,14 +371,14 @@ def _evidence_triples(target: ox.NamedNode, evidence: Iterable[Evidence]) -> lis
         ]
         if ev.rule:
             pairs.append((kg_term("extractionRule"), ox.Literal(ev.rule)))
-        out.append(ox.Triple(target, has_evidence, iri))
-        out += _triples(iri, pairs)
+        out.append((target, has_evidence, iri))
+        out += _about(iri, pairs)
     return out
 
 
 def _event_triples(
     node: str, data: Mapping[str, Any], docs: Iterable[str], evidence: Iterable[Evidence]
-) -> list[ox.Triple]:
+) -> list[_Stmt]:
     """Return the description of an event node, with ``kg:mentionedIn`` and evidence as given."""
     iri = resource_iri(node)
     cls = str(data.get("cls") or "Event")
@@ -370,7 +394,7 @@ def _event_triples(
     evidence = list(evidence)
     if (confidence := stated_confidence(data, evidence)) is not None:
         pairs.append((kg_term("confidence"), _decimal(confidence)))
-    return _triples(iri, pairs) + _evidence_triples(iri, evidence)
+    return _about(iri, pairs) + _evidence_triples(iri, distinct_evidence(iri, evidence))
 
 
 def stated_confidence(data: Mapping[str, Any], evidence: Iterable[Evidence]) -> float | None:
@@ -383,25 +407,23 @@ def stated_confidence(data: Mapping[str, Any], evidence: Iterable[Evidence]) -> 
 
 def _relation_triples(
     subj: str, prop: ox.NamedNode, obj: str, evidence: list[Evidence], confidence: float | None
-) -> list[ox.Triple]:
+) -> list[_Stmt]:
     """Return a relation triple and, if it has evidence, its ``kg:Assertion`` with the support."""
     s, o = resource_iri(subj), resource_iri(obj)
-    out = [ox.Triple(s, prop, o)]
+    out: list[_Stmt] = [(s, prop, o)]
     if not evidence:
         return out
     a = assertion_iri(s, prop, o)
-    confidence = stated_confidence({"confidence": confidence}, evidence)
-    described = _evidence_triples(a, evidence)
-    support = sum(1 for t in described if t.subject == a)
+    distinct = distinct_evidence(a, evidence)
     pairs: list[tuple[ox.NamedNode, _Term]] = [
         (_TYPE, kg_term("Assertion")),
         (_SUBJECT, s),
         (_PREDICATE, prop),
         (_OBJECT, o),
-        (kg_term("confidence"), _decimal(confidence)),
-        (kg_term("supportCount"), _integer(support)),
+        (kg_term("confidence"), _decimal(stated_confidence({"confidence": confidence}, evidence))),
+        (kg_term("supportCount"), _integer(len(distinct))),
     ]
-    return out + _triples(a, pairs) + described
+    return out + _about(a, pairs) + _evidence_triples(a, distinct)
 
 
 def all_documents(G: nx.MultiDiGraph) -> dict[str, Document | None]:
@@ -448,30 +470,92 @@ _FIRST = {t.value: i for i, t in enumerate((_TYPE, _LABEL, _SUBJECT, _PREDICATE,
 _GENERAL = frozenset({KG_NS + "Entity", KG_NS + "Event"})
 
 
-def _order(t: ox.Triple) -> tuple[str, int, str, bool, str]:
-    """Sort key of a triple: by subject; type, label and reification first; general types last."""
-    p = t.predicate.value
-    o = t.object
-    return (
-        t.subject.value,
-        _FIRST.get(p, len(_FIRST)),
-        p,
-        isinstance(o, ox.NamedNode) and o.value in _GENERAL,
-        str(o),
-    )
+def _order(t: _Stmt) -> tuple[str, int, str, bool, str]:
+    """Sort key of a statement: by subject; type, label and reification first; general types last.
+
+    Every writer uses this one order (Turtle groups a subject's statements; N-Triples lines
+    follow it too).
+    """
+    s, p, o = t
+    pv = p.value
+    return (s.value, _FIRST.get(pv, len(_FIRST)), pv, o.value in _GENERAL, str(o))
 
 
-def _line_order(t: ox.Triple) -> tuple[str, str, str]:
-    """Sort key giving the lines of canonical N-Triples in sorted order."""
-    return (str(t.subject), str(t.predicate), str(t.object))
+def _distinct(ordered: list[Any]) -> list[Any]:
+    """Drop repeated neighbours of a sorted list (two node keys may encode to one IRI)."""
+    return [t for i, t in enumerate(ordered) if i == 0 or t != ordered[i - 1]]
+
+
+def _statements(G: nx.MultiDiGraph) -> list[_Stmt]:
+    """The statements of ``graph.ttl``, sorted by :func:`_order`, without duplicates."""
+    out: list[_Stmt] = []
+    for doc_id, doc in all_documents(G).items():
+        out += _document_triples(doc_id, doc)
+    for node, data in G.nodes(data=True):
+        if is_event_node(data):
+            evidence = data.get("evidence") or ()
+            out += _event_triples(node, data, _strings(data.get("documents")), evidence)
+        else:
+            out += _entity_triples(node, data, _strings(data.get("documents")))
+    for u, v, prop, data in sorted_edges(G):
+        if is_role(G, u, prop):
+            out.append((resource_iri(u), kg_term(prop), resource_iri(v)))
+        else:
+            evidence = list(data.get("evidence") or ())
+            out += _relation_triples(u, kg_term(prop), v, evidence, data.get("confidence"))
+    return _distinct(sorted(out, key=_order))
+
+
+_Quad = tuple[ox.NamedNode, ox.NamedNode, _Term, ox.NamedNode | ox.DefaultGraph]
+
+
+def _quad_statements(G: nx.MultiDiGraph) -> list[_Quad]:
+    """The statements of ``graph.trig``: default graph first, then by graph name and order."""
+    keyed: list[tuple[tuple[Any, ...], _Quad]] = []
+
+    def add(triples: Iterable[_Stmt], doc_id: str | None) -> None:
+        graph = _graph_name(doc_id)
+        name = "" if doc_id is None else graph.value
+        keyed.extend(((doc_id is not None, name, *_order(t)), (*t, graph)) for t in triples)
+
+    for doc_id, doc in all_documents(G).items():
+        add(_document_triples(doc_id, doc), doc_id)
+    for node, data in G.nodes(data=True):
+        mentioned = set(_strings(data.get("documents")))
+        if is_event_node(data):
+            evidence = list(data.get("evidence") or ())
+            for d in _event_docs(data) or [None]:
+                docs = [d] if d in mentioned else []
+                evs = [ev for ev in evidence if ev.doc_id == d]
+                add(_event_triples(node, data, docs, evs), d)
+        elif mentioned:
+            for d in sorted(mentioned):
+                add(_entity_triples(node, data, [d]), d)
+        else:
+            add(_entity_triples(node, data, []), None)
+    for u, v, prop, data in sorted_edges(G):
+        if is_role(G, u, prop):
+            triple = (resource_iri(u), kg_term(prop), resource_iri(v))
+            for d in _event_docs(G.nodes[u]) or [None]:
+                add([triple], d)
+            continue
+        by_doc: dict[str, list[Evidence]] = defaultdict(list)
+        for ev in data.get("evidence") or ():
+            by_doc[ev.doc_id].append(ev)
+        if not by_doc:
+            add(_relation_triples(u, kg_term(prop), v, [], None), None)
+        for d, evs in sorted(by_doc.items()):
+            add(_relation_triples(u, kg_term(prop), v, evs, None), d)
+    keyed.sort(key=lambda kq: kq[0])
+    return _distinct([q for _, q in keyed])
 
 
 def generate_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     """Return the triples of the whole graph (the content of ``graph.ttl``), sorted.
 
     Assertions carry the total support: all their evidence over every document. The order is the
-    one written to Turtle: by subject, then ``rdf:type``, ``rdfs:label``, the reification
-    properties and the other predicates by IRI.
+    one written: by subject, then ``rdf:type``, ``rdfs:label``, the reification properties and
+    the other predicates by IRI.
 
     Args:
         G: The knowledge graph (schema in :mod:`kg.model`).
@@ -484,22 +568,7 @@ def generate_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
             IRI, or a malformed date.
 
     """
-    out: set[ox.Triple] = set()
-    for doc_id, doc in all_documents(G).items():
-        out.update(_document_triples(doc_id, doc))
-    for node, data in G.nodes(data=True):
-        if is_event_node(data):
-            evidence = data.get("evidence") or ()
-            out.update(_event_triples(node, data, _strings(data.get("documents")), evidence))
-        else:
-            out.update(_entity_triples(node, data, _strings(data.get("documents"))))
-    for u, v, prop, data in sorted_edges(G):
-        if is_role(G, u, prop):
-            out.add(ox.Triple(resource_iri(u), kg_term(prop), resource_iri(v)))
-        else:
-            evidence = list(data.get("evidence") or ())
-            out.update(_relation_triples(u, kg_term(prop), v, evidence, data.get("confidence")))
-    return sorted(out, key=_order)
+    return [ox.Triple(*t) for t in _statements(G)]
 
 
 def generate_quads(G: nx.MultiDiGraph) -> list[ox.Quad]:
@@ -519,46 +588,7 @@ def generate_quads(G: nx.MultiDiGraph) -> list[ox.Quad]:
         Sorted, de-duplicated quads: the default graph first, then by graph name.
 
     """
-    out: set[ox.Quad] = set()
-
-    def add(triples: Iterable[ox.Triple], doc_id: str | None) -> None:
-        graph = _graph_name(doc_id)
-        out.update(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-
-    for doc_id, doc in all_documents(G).items():
-        add(_document_triples(doc_id, doc), doc_id)
-    for node, data in G.nodes(data=True):
-        mentioned = set(_strings(data.get("documents")))
-        if is_event_node(data):
-            evidence = list(data.get("evidence") or ())
-            for d in _event_docs(data) or [None]:
-                docs = [d] if d in mentioned else []
-                evs = [ev for ev in evidence if ev.doc_id == d]
-                add(_event_triples(node, data, docs, evs), d)
-        elif mentioned:
-            for d in sorted(mentioned):
-                add(_entity_triples(node, data, [d]), d)
-        else:
-            add(_entity_triples(node, data, []), None)
-    for u, v, prop, data in sorted_edges(G):
-        if is_role(G, u, prop):
-            triple = ox.Triple(resource_iri(u), kg_term(prop), resource_iri(v))
-            for d in _event_docs(G.nodes[u]) or [None]:
-                add([triple], d)
-            continue
-        by_doc: dict[str, list[Evidence]] = defaultdict(list)
-        for ev in data.get("evidence") or ():
-            by_doc[ev.doc_id].append(ev)
-        if not by_doc:
-            add(_relation_triples(u, kg_term(prop), v, [], None), None)
-        for d, evs in sorted(by_doc.items()):
-            add(_relation_triples(u, kg_term(prop), v, evs, None), d)
-
-    def order(q: ox.Quad) -> tuple[bool, str, tuple[str, int, str, bool, str]]:
-        named = isinstance(q.graph_name, ox.NamedNode)
-        return (named, q.graph_name.value if named else "", _order(q.triple))
-
-    return sorted(out, key=order)
+    return [ox.Quad(*q) for q in _quad_statements(G)]
 
 
 def to_graph(G: nx.MultiDiGraph) -> Graph:
@@ -629,19 +659,29 @@ _GENERAL_JSON = frozenset({"Entity", "Event"})
 _Writer = Callable[[IO[bytes]], object]
 
 
+def _triples(statements: list[_Stmt]) -> Iterator[ox.Triple]:
+    return (ox.Triple(*t) for t in statements)
+
+
+def _quads(statements: list[_Quad]) -> Iterator[ox.Quad]:
+    return (ox.Quad(*q) for q in statements)
+
+
 def _writers(G: nx.MultiDiGraph) -> dict[str, _Writer]:
-    """Return a function writing each RDF export file, by name (the statements mapped once)."""
-    triples = generate_triples(G)
-    quads = generate_quads(G)
+    """Return a function writing each RDF export file, by name (statements mapped once, lazily).
+
+    The mapping is checked (unknown terms, bad IRIs, bad dates raise) before anything is written,
+    since :func:`write_rdf` calls every writer before it replaces a file.
+    """
+    triples = cache(lambda: _statements(G))
+    quads = cache(lambda: _quad_statements(G))
     return {
-        "graph.ttl": lambda fh: rdfio.serialize(triples, ox.RdfFormat.TURTLE, fh),
-        "graph.nt": lambda fh: rdfio.serialize(
-            sorted(triples, key=_line_order), ox.RdfFormat.N_TRIPLES, fh
-        ),
+        "graph.ttl": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.TURTLE, fh),
+        "graph.nt": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.N_TRIPLES, fh),
         "graph.jsonld": lambda fh: rdfio.serialize_jsonld(
-            triples, jsonld_context(), fh, last_types=_GENERAL_JSON
+            triples(), jsonld_context(), fh, last_types=_GENERAL_JSON
         ),
-        "graph.trig": lambda fh: rdfio.serialize(quads, ox.RdfFormat.TRIG, fh),
+        "graph.trig": lambda fh: rdfio.serialize(_quads(quads()), ox.RdfFormat.TRIG, fh),
     }
 
 
@@ -657,18 +697,17 @@ def serialize_turtle(G: nx.MultiDiGraph) -> str:
 
     Resources under ``kgr:`` are written relative to ``@base <https://w3id.org/newskg/id/>``.
     """
-    return _text(lambda fh: rdfio.serialize(generate_triples(G), ox.RdfFormat.TURTLE, fh))
+    return _text(_writers(G)["graph.ttl"])
 
 
 def serialize_ntriples(G: nx.MultiDiGraph) -> str:
-    """Return ``graph.nt``: the whole graph as canonical N-Triples, lines sorted."""
-    triples = sorted(generate_triples(G), key=_line_order)
-    return _text(lambda fh: rdfio.serialize(triples, ox.RdfFormat.N_TRIPLES, fh))
+    """Return ``graph.nt``: the whole graph as canonical N-Triples, by subject."""
+    return _text(_writers(G)["graph.nt"])
 
 
 def serialize_trig(G: nx.MultiDiGraph) -> str:
     """Return ``graph.trig``: one named graph per document (see :func:`generate_quads`)."""
-    return _text(lambda fh: rdfio.serialize(generate_quads(G), ox.RdfFormat.TRIG, fh))
+    return _text(_writers(G)["graph.trig"])
 
 
 def serialize_jsonld(G: nx.MultiDiGraph) -> str:
@@ -677,10 +716,7 @@ def serialize_jsonld(G: nx.MultiDiGraph) -> str:
     Nodes are sorted by ``@id``, keys and values sorted, IRIs compacted with the export prefixes
     (``"kgr:country/…"``, ``"wd:Q142"``), ``kg:`` terms written by local name.
     """
-    triples = generate_triples(G)
-    return _text(
-        lambda fh: rdfio.serialize_jsonld(triples, jsonld_context(), fh, last_types=_GENERAL_JSON)
-    )
+    return _text(_writers(G)["graph.jsonld"])
 
 
 def generate_rdf(G: nx.MultiDiGraph) -> dict[str, str]:
