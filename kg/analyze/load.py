@@ -75,16 +75,23 @@ class _Index:
 
     def __init__(self, quads: Iterable[ox.Quad | ox.Triple]) -> None:
         self.types: dict[str, set[str]] = defaultdict(set)
-        self.values: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # property key -> subject -> values (a named graph may repeat a statement: sets)
+        self.values: dict[str, dict[str, set[str]]] = {k: {} for k in _VALUES.values()}
         self.edges: set[tuple[str, str, str]] = set()
         self.documents: list[str] = []
+        self._doc_ids: dict[str, str] = {}
         named = ox.NamedNode
-        for q in quads:
-            s, p, o = q.subject, q.predicate.value, q.object
+        for s, p, o, *_ in quads:
             if type(s) is not named:
                 continue
+            p = p.value
             if (key := _VALUES.get(p)) is not None:
-                self.values[(s.value, key)].add(o.value)
+                by_subject = self.values[key]
+                sv, ov = s.value, o.value
+                if (found := by_subject.get(sv)) is None:
+                    by_subject[sv] = {ov}
+                else:
+                    found.add(ov)
             elif p == _RDF_TYPE:
                 local = o.value[len(KG_NS) :] if o.value.startswith(KG_NS) else None
                 if local in _CLASSES:
@@ -96,17 +103,17 @@ class _Index:
 
     def all(self, s: str, key: str) -> tuple[str, ...]:
         """The sorted distinct values of ``s key ?o``."""
-        return tuple(sorted(self.values.get((s, key), ())))
+        return tuple(sorted(self.values[key].get(s, ())))
 
     def one(self, s: str, key: str) -> str | None:
         """The smallest value of ``s key ?o`` (deterministic), or ``None``."""
-        values = self.values.get((s, key))
+        values = self.values[key].get(s)
         return min(values) if values else None
 
     def number(self, s: str, key: str) -> float | None:
         """The largest numeric value of ``s key ?o``, or ``None``."""
         found = []
-        for v in self.values.get((s, key), ()):
+        for v in self.values[key].get(s, ()):
             try:
                 found.append(float(v))
             except ValueError:
@@ -115,14 +122,17 @@ class _Index:
 
     def doc_id(self, doc: str) -> str:
         """A document's identifier (``dcterms:identifier``, else the IRI's last segment)."""
-        ident = self.one(doc, "identifier")
-        return ident if ident is not None else doc.rstrip("/").rsplit("/", 1)[-1]
+        if (known := self._doc_ids.get(doc)) is None:
+            ident = self.one(doc, "identifier")
+            known = ident if ident is not None else doc.rstrip("/").rsplit("/", 1)[-1]
+            self._doc_ids[doc] = known
+        return known
 
     def evidence(self, holders: Iterable[str]) -> tuple[Evidence, ...]:
         """The evidence of assertions or events, as :class:`kg.model.Evidence` values."""
         out = set()
         for h in holders:
-            for ev in self.values.get((h, "evidence"), ()):
+            for ev in self.values["evidence"].get(h, ()):
                 doc = self.one(ev, "inDocument")
                 start, end = self.number(ev, "startOffset"), self.number(ev, "endOffset")
                 out.add(
@@ -145,9 +155,7 @@ class _Index:
     def assertions(self) -> dict[tuple[str, str, str], list[str]]:
         """The reified statements (``kg:Assertion``) by the triple they describe."""
         index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for a, key in list(self.values):
-            if key != "s":
-                continue
+        for a in self.values["s"]:
             for s in self.all(a, "s"):
                 for p in self.all(a, "p"):
                     for o in self.all(a, "o"):
@@ -198,7 +206,7 @@ def _node(ix: _Index, node: str, classes: Iterable[str]) -> dict[str, Any]:
     """The :mod:`kg.model` record of an entity or event resource."""
     cls = most_specific(classes)
     label = ix.one(node, "label") or node.rstrip("/").rsplit("/", 1)[-1]
-    documents = sorted({ix.doc_id(d) for d in ix.values.get((node, "mentionedIn"), ())})
+    documents = sorted({ix.doc_id(d) for d in ix.values["mentionedIn"].get(node, ())})
     if cls not in EVENT_CLASSES:
         return dict(
             entity_node(
