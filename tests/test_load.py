@@ -1,4 +1,4 @@
-"""Tests for kg.analyze.load: RDF exports (built by hand per docs/rdf-model.md) back into networkx."""
+"""kg.analyze.load: RDF exports (written by hand per docs/rdf-model.md) back into networkx."""
 
 from __future__ import annotations
 
