@@ -12,8 +12,9 @@ memory, calls :func:`kg.load_graph` and reports the wall-clock seconds of the ca
 seconds (user + system: on a shared machine they say more than the wall clock, which also waits
 for other processes), the peak resident memory of the process (``ru_maxrss``) and its growth over
 the post-import baseline, and the nodes and edges loaded. Sources: ``auto`` is what
-``kg.load_graph(folder)`` reads (the Parquet ``tables/`` when present, else the RDF export file
-chosen by :func:`kg.rdf.export_file`); ``trig``, ``ttl``, ``nt``, ``jsonld`` load that RDF file.
+``kg.load_graph(folder)`` reads (the Parquet ``tables/`` when present, else the RDF file chosen
+by :func:`kg.rdf.export_file`: ``graph.nt`` first); ``trig``, ``ttl``, ``nt``, ``jsonld`` load
+that RDF file.
 The best of ``--rounds`` runs is reported.
 
 ``--build N ...`` first builds, for each N, the first N articles of

@@ -4,8 +4,9 @@ Every part of kg that reads or writes RDF goes through this module:
 
 * **formats**: one extension map, :func:`rdf_format` (``pyoxigraph.RdfFormat.from_extension``);
 * **which file**: :func:`export_file` — a file is read as it is; in an export folder the first
-  of :data:`EXPORT_FILES` that exists (``graph.trig`` first: its union is the whole graph and it
-  keeps the named graph of each document);
+  of :data:`EXPORT_FILES` that exists: the whole graph as triples (``graph.nt`` first, it parses
+  fastest), else ``graph.trig`` (its named graphs merged). :data:`DATASET_FILE` (``graph.trig``)
+  keeps one named graph per document, for ``GRAPH`` queries;
 * **reading**: :func:`read_quads` (a streaming parser), :func:`open_store` (an in-memory
   :class:`pyoxigraph.Store` for SPARQL) and :func:`to_rdflib` (an rdflib graph, where rdflib is
   the better tool: SHACL validation, graph isomorphism);
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
+    "DATASET_FILE",
     "EXPORT_FILES",
     "RESULTS_FORMATS",
     "RdfError",
@@ -57,8 +59,11 @@ __all__ = [
     "to_rdflib",
 ]
 
-#: The files of an export folder that hold the graph, in the order :func:`export_file` looks.
-EXPORT_FILES: tuple[str, ...] = ("graph.trig", "graph.ttl", "graph.nt", "graph.jsonld")
+#: The files of an export folder that hold the whole graph, in the order :func:`export_file` looks:
+#: triples first (N-Triples parse fastest), then the union of ``graph.trig``'s named graphs.
+EXPORT_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld", "graph.trig")
+#: The file of an export folder with one named graph per document.
+DATASET_FILE = "graph.trig"
 #: SPARQL query results formats by name (:func:`serialize_results`).
 RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "json": ox.QueryResultsFormat.JSON,
@@ -146,11 +151,28 @@ def read_quads(path: str | os.PathLike[str], *, lenient: bool = False) -> Iterat
         raise RdfError(f"{file}: not valid {fmt.name}: {_message(exc)}") from exc
 
 
-def open_store(path: str | os.PathLike[str]) -> ox.Store:
-    """Load an RDF file, or the export of a folder, into an in-memory store for SPARQL.
+def _load(store: ox.Store, file: Path, *, fold: bool = False) -> None:
+    """Load one RDF file into a store; with ``fold``, its quads also go to the default graph."""
+    fmt = rdf_format(file)
+    try:
+        store.bulk_load(path=file, format=fmt)
+        if fold and fmt.supports_datasets:
+            store.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in ox.parse(path=file, format=fmt)
+            )
+    except (SyntaxError, ValueError) as exc:
+        raise RdfError(f"{file}: not valid {fmt.name}: {_message(exc)}") from exc
 
-    Named graphs are kept (``graph.trig`` has one per document); SPARQL queries see the union of
-    all graphs when the query sets ``use_default_graph_as_union=True``.
+
+def open_store(path: str | os.PathLike[str]) -> ox.Store:
+    """Load an export folder, or one RDF file, into an in-memory store for SPARQL.
+
+    The default graph holds the whole graph (:func:`export_file`: ``graph.nt``, ``graph.ttl`` or
+    ``graph.jsonld``; else the union of ``graph.trig``), so a triple stated in several documents
+    is answered once; the named graphs of :data:`DATASET_FILE` (one per document) are kept for
+    ``GRAPH ?g { … }`` queries. A lone TriG or N-Quads file gives its named graphs and their
+    union as the default graph.
 
     Raises:
         FileNotFoundError: If there is no such file or export.
@@ -158,12 +180,11 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
 
     """
     file = export_file(path)
-    fmt = rdf_format(file)
     store = ox.Store()
-    try:
-        store.bulk_load(path=file, format=fmt)
-    except (SyntaxError, ValueError) as exc:
-        raise RdfError(f"{file}: not valid {fmt.name}: {_message(exc)}") from exc
+    _load(store, file, fold=True)
+    dataset = Path(path) / DATASET_FILE
+    if Path(path).is_dir() and dataset.is_file() and dataset != file:
+        _load(store, dataset)
     return store
 
 

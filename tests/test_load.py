@@ -195,12 +195,15 @@ def test_load_turtle(tmp_path):
 
 
 def test_load_folder_follows_the_export_file_rule(tmp_path):
-    """graph.trig, then graph.ttl, graph.nt, graph.jsonld: the first one present is read."""
-    _write_ttl(tmp_path)
-    (tmp_path / "graph.nt").write_text("this is not n-triples", encoding="utf-8")
-    _check(load_graph(tmp_path))
-    (tmp_path / "graph.ttl").write_text("this is not turtle", encoding="utf-8")
+    """graph.nt, graph.ttl, graph.jsonld, then graph.trig: the first one present is read."""
     _write_trig(tmp_path)
+    (tmp_path / "graph.jsonld").write_text("this is not json-ld", encoding="utf-8")
+    with pytest.raises(RdfError, match="graph.jsonld"):
+        load_graph(tmp_path)
+    _write_ttl(tmp_path)
+    _check(load_graph(tmp_path))
+    (tmp_path / "graph.jsonld").unlink()
+    (tmp_path / "graph.ttl").unlink()
     _check(load_graph(tmp_path))
 
 

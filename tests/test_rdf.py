@@ -57,7 +57,7 @@ def test_export_file_rule(tmp_path):
     for name in reversed(EXPORT_FILES):
         (tmp_path / name).write_text("", encoding="utf-8")
         assert export_file(tmp_path) == tmp_path / name  # the earlier name wins
-    assert EXPORT_FILES[0] == "graph.trig"
+    assert EXPORT_FILES == ("graph.nt", "graph.ttl", "graph.jsonld", "graph.trig")
     assert export_file(tmp_path / "graph.nt") == tmp_path / "graph.nt"
 
 
@@ -70,14 +70,24 @@ def test_read_quads_names_the_file_and_line_of_bad_content(tmp_path):
         open_store(bad)
 
 
+def _graph(store: ox.Store, name) -> set:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, name)}
+
+
 def test_read_and_store_keep_named_graphs(sample_graph, tmp_path):
     export.write_rdf(sample_graph, tmp_path)
-    quads = list(read_quads(tmp_path))  # graph.trig
+    quads = list(read_quads(tmp_path / "graph.trig"))
     names = {q.graph_name for q in quads}
     assert export.document_iri(SEED_DOC) in names and ox.DefaultGraph() not in names
-    store = open_store(tmp_path)
-    assert len(store) == len(set(quads))
-    assert len(list(store.named_graphs())) == len(sample_graph.graph["documents"])
+    store = open_store(tmp_path)  # default graph from graph.nt, named graphs from graph.trig
+    assert set(store.named_graphs()) == names
+    alone = ox.Store()  # (a store keeps typed literals in canonical form: compare stores)
+    alone.bulk_load(path=tmp_path / "graph.nt", format=ox.RdfFormat.N_TRIPLES)
+    assert _graph(store, ox.DefaultGraph()) == _graph(alone, ox.DefaultGraph())
+    lone = open_store(tmp_path / "graph.trig")  # named graphs, and their union as default
+    union = set().union(*(_graph(lone, n) for n in names))
+    assert _graph(lone, ox.DefaultGraph()) == union
+    assert len(union) < len(quads)  # entity descriptions repeat across documents
 
 
 def test_turtle_and_trig_declare_absolute_prefixes_and_write_resources_relative(sample_graph):
