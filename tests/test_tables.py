@@ -171,9 +171,16 @@ def test_parquet_files_carry_no_pandas_metadata_or_timestamp(export):
     assert b"pandas" not in (meta.metadata or {})
 
 
-def test_no_tables_is_a_clear_error(tmp_path):
+def test_no_tables_or_other_columns_is_a_clear_error(export, tmp_path):
+    (tmp_path / "tables" / "nothing").mkdir()
     with pytest.raises(FileNotFoundError, match="no tables"):
-        kg.load_tables(tmp_path)
+        kg.load_tables(tmp_path / "tables" / "nothing")
+    table = pq.read_table(export / "tables" / "events.parquet").drop_columns(["trigger"])
+    pq.write_table(table, export / "tables" / "events.parquet")
+    with pytest.raises(ValueError, match="events.parquet: columns .* not those of this kg"):
+        kg.load_tables(export)
+    with pytest.raises(ValueError, match="rebuild the export"):
+        load_graph(export)
 
 
 def test_duckdb_queries_the_tables_in_place(sample_graph, export):

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kg.export.tables import TABLES, TABLES_DIR
+from kg.export.tables import SCHEMAS, TABLES, TABLES_DIR
 from kg.model import Document, Evidence, edge_data, entity_node, event_node
 from kg.vocab import EVENT_CLASSES, ROLES
 
@@ -63,15 +64,33 @@ def load_tables(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
 
     Raises:
         FileNotFoundError: If there are no tables there.
+        ValueError: If they are tables of another kg version (other columns).
 
     """
     folder = _folder(path)
-    return {name: pq.read_table(folder / f"{name}.parquet").to_pandas() for name in TABLES}
+    return {name: _read(folder, name).to_pandas() for name in TABLES}
+
+
+def _read(folder: Path, name: str) -> pa.Table:
+    """Read one table, checking it has the columns this version of kg writes.
+
+    Raises:
+        ValueError: If its columns differ (tables of another kg version).
+
+    """
+    file = folder / f"{name}.parquet"
+    table = pq.read_table(file)
+    if table.column_names != SCHEMAS[name].names:
+        raise ValueError(
+            f"{file}: columns {table.column_names} are not those of this kg version "
+            f"({SCHEMAS[name].names}); rebuild the export, or load its RDF file"
+        )
+    return table
 
 
 def _rows(folder: Path, name: str) -> list[dict[str, Any]]:
     """The rows of a table as dicts (built column by column: faster than row by row)."""
-    table = pq.read_table(folder / f"{name}.parquet")
+    table = _read(folder, name)
     names = table.column_names
     columns = [table.column(n).to_pylist() for n in names]
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
