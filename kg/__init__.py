@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["build", "load_graph", "show", "__version__"]
+__all__ = ["build", "load_graph", "load_tables", "show", "__version__"]
 
 if TYPE_CHECKING:
     from kg.builder.pipeline import BuildResult
@@ -19,8 +19,15 @@ def build(*args: Any, **kwargs: Any) -> BuildResult:
 
 
 def load_graph(*args: Any, **kwargs: Any):
-    """Load an RDF export as a networkx graph; see :func:`kg.analyze.load.load_graph`."""
+    """Load an export as a networkx graph; see :func:`kg.analyze.load.load_graph`."""
     from kg.analyze.load import load_graph as _load
+
+    return _load(*args, **kwargs)
+
+
+def load_tables(*args: Any, **kwargs: Any):
+    """Load the tables of an export as DataFrames; see :func:`kg.analyze.tables.load_tables`."""
+    from kg.analyze.tables import load_tables as _load
 
     return _load(*args, **kwargs)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
-__all__ = ["atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_files", "atomic_write_text"]
 
 #: Permission bits of a newly created export file (the temp file would otherwise keep 0600).
 _NEW_FILE_MODE = 0o644
@@ -29,25 +31,62 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         The destination path.
 
     """
-    dest = Path(path)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    return atomic_write_files({path: lambda fh: fh.write(data)})[0]
+
+
+def atomic_write_files(
+    writers: Mapping[str | os.PathLike[str], Callable[[BinaryIO], object]],
+) -> list[Path]:
+    """Write several files all or nothing: each is complete before any replaces its destination.
+
+    Each writer is called with a binary file open on a temporary file in its destination folder
+    (so large outputs stream to disk instead of being held in memory). When every writer has
+    returned, the files are flushed, fsynced and moved over their destinations with
+    :func:`os.replace`, in the order given. If a writer fails, every temporary file is removed and
+    every destination is left untouched.
+
+    Args:
+        writers: Destination path → function writing the content to the file it is given.
+
+    Returns:
+        The destination paths, in the order given.
+
+    """
+    done: list[tuple[str, Path]] = []
     try:
-        mode = dest.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = _NEW_FILE_MODE
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, dest)
+        for path, write in writers.items():
+            dest = Path(path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            done.append((tmp, dest))
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, dest in done:
+            os.chmod(tmp, _mode(dest))
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in done:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(dest.parent)
-    return dest
+    for i, (tmp, dest) in enumerate(done):
+        try:
+            os.replace(tmp, dest)
+        except BaseException:
+            for rest, _ in done[i:]:
+                Path(rest).unlink(missing_ok=True)
+            raise
+    for folder in dict.fromkeys(dest.parent for _, dest in done):
+        _fsync_dir(folder)
+    return [dest for _, dest in done]
+
+
+def _mode(dest: Path) -> int:
+    """Permission bits for ``dest``: those of the file it replaces, else :data:`_NEW_FILE_MODE`."""
+    try:
+        return dest.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return _NEW_FILE_MODE
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:

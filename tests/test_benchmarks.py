@@ -197,3 +197,23 @@ def test_serve_main_reports_figures(sample_graph, tmp_path, capsys):
     assert report["queries"]["entity (entity)"]["rows"] > 0
     assert "timeline" in report["queries"] and "timeline (entity)" in report["queries"]
     assert json.loads(capsys.readouterr().out.splitlines()[-1]) == report
+
+
+# --- load.py -----------------------------------------------------------------------------------
+
+
+def test_load_benchmark_loads_an_export_from_tables_and_rdf(sample_graph, tmp_path, capsys):
+    from kg.export.rdf import write_rdf
+    from kg.export.tables import write_tables
+
+    write_rdf(sample_graph, tmp_path)
+    write_tables(sample_graph, tmp_path)
+    load = _load("load")
+    assert load.main([str(tmp_path), "--sources", "auto,ttl,nt", "--rounds", "1"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    rows = {r["source"]: r for r in report["results"]}
+    assert set(rows) == {"auto (tables)", "ttl", "nt"}
+    for row in rows.values():
+        assert row["nodes"] == sample_graph.number_of_nodes()
+        assert row["edges"] == sample_graph.number_of_edges()
+        assert row["seconds"] > 0 and row["peak_mb"] >= row["baseline_mb"] > 0

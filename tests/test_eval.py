@@ -582,9 +582,12 @@ def test_dataset_is_scored_as_union() -> None:
     assert s.facts.tp == 1 and s.entities.tp == 7
 
 
-def test_load_graph_unknown_extension(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+def test_load_graph_unknown_extension_or_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "graph.graphml").write_text("<graphml/>", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown RDF format"):
         load_graph(tmp_path / "graph.graphml")
+    with pytest.raises(FileNotFoundError):
+        load_graph(tmp_path / "graph.ttl")
 
 
 # --------------------------------------------------------------------------- real gold files

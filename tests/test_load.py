@@ -1,4 +1,4 @@
-"""Tests for kg.analyze.load: RDF exports (built by hand per docs/rdf-model.md) back into networkx."""
+"""kg.analyze.load: RDF exports (written by hand per docs/rdf-model.md) back into networkx."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ import datetime as dt
 import re
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph
 
-from kg.analyze.load import load_graph, load_rdf, most_specific, rdf_to_networkx, to_simple_graph
+from kg.analyze.load import load_graph, most_specific, rdf_to_networkx, to_simple_graph
 from kg.analyze.report import analyze
 from kg.export.tabular import generate_graphml
 from kg.model import Document, Evidence
+from kg.rdf import RdfError
 
 ID = "https://w3id.org/newskg/id/"
 KZ = ID + "country/kazakhstan"
@@ -162,10 +164,11 @@ def _check(G: nx.MultiDiGraph) -> None:
     contrib = G.edges[AM, FORCE, "contributesTo"]
     assert contrib["prop"] == "contributesTo"
     assert contrib["confidence"] == pytest.approx(0.85) and contrib["support"] == 2
-    assert contrib["sentences"] == (
+    assert [e.sentence for e in contrib["evidence"]] == [
         "Among the CSTO's peacekeeping forces are units from Armenia, Russia.",
         "Armenia sent 100 troops.",
-    )
+    ]
+    assert "sentences" not in contrib  # derivable from the evidence
     first = contrib["evidence"][0]
     assert isinstance(first, Evidence)
     assert (first.doc_id, first.start, first.end, first.rule) == (
@@ -179,7 +182,7 @@ def _check(G: nx.MultiDiGraph) -> None:
     # an event role takes the event's provenance
     place = G.edges[DEPLOY, KZ, "place"]
     assert place["confidence"] == pytest.approx(0.8)
-    assert place["sentences"] == ("The force was dispatched to Kazakhstan.",)
+    assert [e.sentence for e in place["evidence"]] == ["The force was dispatched to Kazakhstan."]
     docs = G.graph["documents"]
     assert docs["doc1.txt"] == Document(
         "doc1.txt", "Peacekeepers arrive", dt.date(2022, 1, 9), None
@@ -191,9 +194,16 @@ def test_load_turtle(tmp_path):
     _check(load_graph(_write_ttl(tmp_path)))
 
 
-def test_load_folder_prefers_turtle(tmp_path):
+def test_load_folder_follows_the_export_file_rule(tmp_path):
+    """graph.nt, graph.ttl, graph.jsonld, then graph.trig: the first one present is read."""
+    _write_trig(tmp_path)
+    (tmp_path / "graph.jsonld").write_text("this is not json-ld", encoding="utf-8")
+    with pytest.raises(RdfError, match="graph.jsonld"):
+        load_graph(tmp_path)
     _write_ttl(tmp_path)
-    (tmp_path / "graph.nt").write_text("this is not n-triples", encoding="utf-8")
+    _check(load_graph(tmp_path))
+    (tmp_path / "graph.jsonld").unlink()
+    (tmp_path / "graph.ttl").unlink()
     _check(load_graph(tmp_path))
 
 
@@ -219,15 +229,19 @@ def test_same_graph_from_every_format(tmp_path):
     assert generate_graphml(ttl) == generate_graphml(trig)
 
 
-def test_missing_and_unknown(tmp_path):
+def test_missing_unknown_and_invalid(tmp_path):
     with pytest.raises(FileNotFoundError):
         load_graph(tmp_path)
     with pytest.raises(FileNotFoundError):
         load_graph(tmp_path / "nope.ttl")
     bad = tmp_path / "graph.xyz"
     bad.write_text("x", encoding="utf-8")
-    with pytest.raises(ValueError):
-        load_rdf(bad)
+    with pytest.raises(RdfError, match="unknown RDF format"):
+        load_graph(bad)
+    broken = tmp_path / "graph.ttl"
+    broken.write_text(PREFIXES + "kg:a kg:b ", encoding="utf-8")
+    with pytest.raises(RdfError, match="graph.ttl: not valid Turtle"):
+        load_graph(broken)
 
 
 def test_most_specific():
@@ -238,9 +252,8 @@ def test_most_specific():
 
 
 def test_untyped_relation_ends_become_entities():
-    g = Graph()
-    g.add((URIRef(ID + "a"), URIRef("https://w3id.org/newskg/ontology#memberOf"), URIRef(ID + "b")))
-    G = rdf_to_networkx(g)
+    member_of = ox.NamedNode("https://w3id.org/newskg/ontology#memberOf")
+    G = rdf_to_networkx([ox.Triple(ox.NamedNode(ID + "a"), member_of, ox.NamedNode(ID + "b"))])
     assert sorted(G.nodes) == [ID + "a", ID + "b"]
     assert G.nodes[ID + "b"]["cls"] == "Entity" and G.nodes[ID + "b"]["label"] == "b"
 
@@ -282,7 +295,8 @@ def test_centrality_example_runs(tmp_path, capsys, monkeypatch):
     assert "communities:" in out
 
 
-_NODE_KEYS = ("kind", "cls", "label", "alt_labels", "same_as", "titles", "documents")
+_NODE_KEYS = ("kind", "cls", "label", "documents")
+_ENTITY_KEYS = ("alt_labels", "same_as", "titles")
 _EVENT_KEYS = ("date", "topics", "trigger", "evidence", "confidence")
 
 
@@ -294,7 +308,7 @@ def test_round_trip_through_rdf_export(sample_graph, tmp_path, name):
     assert sorted(G.nodes) == sorted(sample_graph.nodes)
     for node, want in sample_graph.nodes(data=True):
         got = G.nodes[node]
-        keys = _NODE_KEYS + (_EVENT_KEYS if want["kind"] == "event" else ())
+        keys = _NODE_KEYS + (_EVENT_KEYS if want["kind"] == "event" else _ENTITY_KEYS)
         assert {k: got[k] for k in keys} == {k: want[k] for k in keys}, node
     assert sorted(G.edges(keys=True)) == sorted(sample_graph.edges(keys=True))
     for u, v, k, want in sample_graph.edges(keys=True, data=True):
@@ -302,7 +316,6 @@ def test_round_trip_through_rdf_export(sample_graph, tmp_path, name):
         assert got["evidence"] == want["evidence"], (u, k, v)
         assert got["confidence"] == pytest.approx(want["confidence"])
         assert got["support"] == len(want["evidence"])
-        assert got["sentences"] == tuple(sorted({e.sentence for e in want["evidence"]}))
     for doc_id, doc in sample_graph.graph["documents"].items():
         loaded = G.graph["documents"][doc_id]
         assert (loaded.title, loaded.date, loaded.url) == (doc.title, doc.date, doc.url)

@@ -120,3 +120,22 @@ def test_stdin_text_and_jsonl():
     assert result.articles[0].id == "stdin" and result.articles[0].date == dt.date(2020, 8, 10)
     result = read_inputs(["-"], stdin=io.StringIO('{"id": "s1", "text": "Hello."}\n'))
     assert result.articles[0].id == "s1"
+
+
+def test_jsonl_records_may_hold_raw_line_separators_and_lone_surrogate_escapes(tmp_path):
+    path = tmp_path / "a.jsonl"
+    records = [
+        {"id": "a\u2028b", "title": "One\u2029two", "text": "Troops\u2028arrived\x85 today."},
+        {"id": "c", "text": "Bad \\ud800 escape."},
+    ]
+    lines = [
+        json.dumps(records[0], ensure_ascii=False),
+        json.dumps(records[1]).replace("\\\\", "\\"),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_inputs([path])
+    assert result.warnings == []
+    first, second = result.articles
+    assert (first.id, first.title) == ("a\u2028b", "One\u2029two")
+    assert "Troops\u2028arrived\x85 today." in first.text
+    assert second.text == "Bad \ufffd escape."

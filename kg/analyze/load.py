@@ -1,4 +1,4 @@
-"""Load an RDF export of kg back into networkx: the Python API for users' own analysis scripts.
+"""Load an export of kg back into networkx: the Python API for users' own analysis scripts.
 
 Example:
     >>> from kg.analyze.load import load_graph, to_simple_graph
@@ -6,12 +6,15 @@ Example:
     >>> G.nodes["https://w3id.org/newskg/id/country/france"]["label"]  # doctest: +SKIP
     'France'
     >>> for u, v, prop, d in G.edges(keys=True, data=True):   # doctest: +SKIP
-    ...     print(G.nodes[u]["label"], prop, G.nodes[v]["label"], d["confidence"], d["sentences"])
+    ...     print(G.nodes[u]["label"], prop, G.nodes[v]["label"], d["confidence"], d["support"])
     >>> import networkx as nx
     >>> nx.pagerank(to_simple_graph(G), weight="weight")   # doctest: +SKIP
 
-The result follows the in-memory schema of :mod:`kg.model`, so the exporters
-(:mod:`kg.export.tabular`) and :mod:`kg.analyze.report` work on it unchanged.
+The result follows the in-memory schema of :mod:`kg.model` (its records are made by
+:func:`kg.model.entity_node`, :func:`kg.model.event_node` and :func:`kg.model.edge_data`), so the
+exporters and :mod:`kg.analyze.report` work on it unchanged. An export folder is read from its
+Parquet tables (``tables/``, written by ``kg build``) when it has them, else from its RDF
+(:func:`kg.rdf.export_file`), parsed by pyoxigraph in one pass.
 
 """
 
@@ -21,98 +24,144 @@ import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import networkx as nx
-from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, SKOS
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from kg.model import Document, Evidence
-from kg.vocab import ENTITY_CLASSES, EVENT_CLASSES, KG, KG_NS, RELATIONS, ROLES, SUPERCLASS
+from kg.model import Document, Evidence, edge_data, entity_node, event_node
+from kg.rdf import read_quads
+from kg.vocab import ENTITY_CLASSES, EVENT_CLASSES, KG_NS, PREFIXES, RELATIONS, ROLES, SUPERCLASS
 
-__all__ = [
-    "EXPORT_FILES",
-    "RDF_FORMATS",
-    "load_graph",
-    "load_rdf",
-    "most_specific",
-    "rdf_to_networkx",
-    "to_simple_graph",
-]
+__all__ = ["load_graph", "most_specific", "rdf_to_networkx", "to_simple_graph"]
 
-#: RDF serialisations understood, by file suffix (rdflib format names).
-RDF_FORMATS: dict[str, str] = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-}
-#: Files looked for, in order, when :func:`load_graph` is given a folder.
-EXPORT_FILES: tuple[str, ...] = ("graph.ttl", "graph.nt", "graph.trig", "graph.jsonld", "graph.nq")
-_QUAD_FORMATS = {"trig", "nquads"}
 _CLASSES = set(ENTITY_CLASSES) | set(EVENT_CLASSES)
-_EDGE_PROPS = set(RELATIONS) | set(ROLES)
+_EDGE_PROPS = {KG_NS + p: p for p in (*RELATIONS, *ROLES)}
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+# the properties read, by IRI → the short key they are collected under
+_VALUES: dict[str, str] = {
+    PREFIXES["rdfs"] + "label": "label",
+    PREFIXES["skos"] + "altLabel": "alt",
+    PREFIXES["owl"] + "sameAs": "same_as",
+    PREFIXES["dcterms"] + "identifier": "identifier",
+    PREFIXES["dcterms"] + "title": "doc_title",
+    PREFIXES["dcterms"] + "date": "doc_date",
+    PREFIXES["dcterms"] + "source": "url",
+    PREFIXES["rdf"] + "subject": "s",
+    PREFIXES["rdf"] + "predicate": "p",
+    PREFIXES["rdf"] + "object": "o",
+    **{
+        KG_NS + name: name
+        for name in (
+            "title",
+            "mentionedIn",
+            "date",
+            "topic",
+            "trigger",
+            "confidence",
+            "evidence",
+            "inDocument",
+            "sentenceText",
+            "startOffset",
+            "endOffset",
+            "extractionRule",
+        )
+    },
+}
 
 
-@dataclass(frozen=True)
-class _Support:
-    """Provenance of one triple or event: confidence, support count and evidence."""
+class _Index:
+    """The statements of an export that the graph is made of, collected in one pass."""
 
-    confidence: float
-    support: int
-    evidence: tuple[Evidence, ...]
+    def __init__(self, quads: Iterable[ox.Quad | ox.Triple]) -> None:
+        self.types: dict[str, set[str]] = defaultdict(set)
+        # property key -> subject -> values (a named graph may repeat a statement: sets)
+        self.values: dict[str, dict[str, set[str]]] = {k: {} for k in _VALUES.values()}
+        self.edges: set[tuple[str, str, str]] = set()
+        self.documents: list[str] = []
+        self._doc_ids: dict[str, str] = {}
+        named = ox.NamedNode
+        for s, p, o, *_ in quads:
+            if type(s) is not named:
+                continue
+            p = p.value
+            if (key := _VALUES.get(p)) is not None:
+                by_subject = self.values[key]
+                sv, ov = s.value, o.value
+                if (found := by_subject.get(sv)) is None:
+                    by_subject[sv] = {ov}
+                else:
+                    found.add(ov)
+            elif p == _RDF_TYPE:
+                local = o.value[len(KG_NS) :] if o.value.startswith(KG_NS) else None
+                if local in _CLASSES:
+                    self.types[s.value].add(local)
+                elif local == "Document":
+                    self.documents.append(s.value)
+            elif (prop := _EDGE_PROPS.get(p)) is not None and type(o) is named:
+                self.edges.add((s.value, prop, o.value))
 
+    def all(self, s: str, key: str) -> tuple[str, ...]:
+        """The sorted distinct values of ``s key ?o``."""
+        return tuple(sorted(self.values[key].get(s, ())))
 
-def _resolve(path: str | os.PathLike[str]) -> Path:
-    """Return the RDF file to read for ``path`` (a file, or an exports folder)."""
-    p = Path(path)
-    if p.is_dir():
-        for name in EXPORT_FILES:
-            if (p / name).is_file():
-                return p / name
-        found = sorted(f for f in p.iterdir() if f.suffix in RDF_FORMATS and f.is_file())
-        if not found:
-            raise FileNotFoundError(f"no RDF export ({', '.join(EXPORT_FILES)}) in {p}")
-        return found[0]
-    if not p.is_file():
-        raise FileNotFoundError(p)
-    return p
+    def one(self, s: str, key: str) -> str | None:
+        """The smallest value of ``s key ?o`` (deterministic), or ``None``."""
+        values = self.values[key].get(s)
+        return min(values) if values else None
 
+    def number(self, s: str, key: str) -> float | None:
+        """The largest numeric value of ``s key ?o``, or ``None``."""
+        found = []
+        for v in self.values[key].get(s, ()):
+            try:
+                found.append(float(v))
+            except ValueError:
+                continue
+        return max(found) if found else None
 
-def load_rdf(path: str | os.PathLike[str]) -> Graph:
-    """Parse an RDF export into one rdflib :class:`~rdflib.Graph` (named graphs are merged).
+    def doc_id(self, doc: str) -> str:
+        """A document's identifier (``dcterms:identifier``, else the IRI's last segment)."""
+        if (known := self._doc_ids.get(doc)) is None:
+            ident = self.one(doc, "identifier")
+            known = ident if ident is not None else doc.rstrip("/").rsplit("/", 1)[-1]
+            self._doc_ids[doc] = known
+        return known
 
-    Args:
-        path: A ``.ttl``, ``.nt``, ``.trig``, ``.nq``, ``.jsonld`` file or an exports folder
-            (``graph.ttl`` is preferred, then ``graph.nt``, ``graph.trig``, ``graph.jsonld``).
+    def evidence(self, holders: Iterable[str]) -> tuple[Evidence, ...]:
+        """The evidence of assertions or events, as :class:`kg.model.Evidence` values."""
+        out = set()
+        for h in holders:
+            for ev in self.values["evidence"].get(h, ()):
+                doc = self.one(ev, "inDocument")
+                start, end = self.number(ev, "startOffset"), self.number(ev, "endOffset")
+                out.add(
+                    Evidence(
+                        doc_id=self.doc_id(doc) if doc is not None else "",
+                        start=int(start) if start is not None else -1,
+                        end=int(end) if end is not None else -1,
+                        sentence=self.one(ev, "sentenceText") or "",
+                        rule=self.one(ev, "extractionRule") or "",
+                        confidence=self.number(ev, "confidence") or 0.0,
+                    )
+                )
+        return tuple(sorted(out))
 
-    Raises:
-        FileNotFoundError: If there is no such file or no export in the folder.
-        ValueError: If the file suffix is not a known RDF serialisation.
+    def confidence(self, holders: Iterable[str], evidence: tuple[Evidence, ...]) -> float:
+        """The largest stated confidence of the holders, else of their evidence, else 0."""
+        stated = [c for h in holders if (c := self.number(h, "confidence")) is not None]
+        return max(stated or [e.confidence for e in evidence] or [0.0])
 
-    """
-    file = _resolve(path)
-    fmt = RDF_FORMATS.get(file.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"unknown RDF format for {file} (expected one of {sorted(RDF_FORMATS)})")
-    if fmt not in _QUAD_FORMATS:
-        return Graph().parse(file, format=fmt)
-    ds = Dataset()
-    ds.parse(file, format=fmt)
-    merged = Graph()
-    for s, p, o, _g in ds.quads((None, None, None, None)):
-        merged.add((s, p, o))
-    return merged
-
-
-def _local(iri: Node) -> str | None:
-    """Return the local name of a ``kg:`` term, or ``None`` for other IRIs."""
-    text = str(iri)
-    return text[len(KG_NS) :] if isinstance(iri, URIRef) and text.startswith(KG_NS) else None
+    def assertions(self) -> dict[tuple[str, str, str], list[str]]:
+        """The reified statements (``kg:Assertion``) by the triple they describe."""
+        index: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for a in self.values["s"]:
+            for s in self.all(a, "s"):
+                for p in self.all(a, "p"):
+                    for o in self.all(a, "o"):
+                        if p in _EDGE_PROPS:
+                            index[(s, _EDGE_PROPS[p], o)].append(a)
+        return index
 
 
 def _depth(cls: str) -> int:
@@ -132,187 +181,115 @@ def most_specific(classes: Iterable[str]) -> str:
     return min(known, key=lambda c: (-_depth(c), c))
 
 
-def _literals(g: Graph, s: Node, p: URIRef) -> tuple[str, ...]:
-    """Return the sorted distinct string values of ``s p ?o``."""
-    return tuple(sorted({str(o) for o in g.objects(s, p)}))
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
-def _one(g: Graph, s: Node, p: URIRef) -> str | None:
-    """Return the smallest string value of ``s p ?o`` (deterministic), or ``None``."""
-    values = _literals(g, s, p)
-    return values[0] if values else None
-
-
-def _float(g: Graph, s: Node, p: URIRef) -> float | None:
-    """Return the largest numeric value of ``s p ?o``, or ``None``."""
-    values = []
-    for o in g.objects(s, p):
-        try:
-            values.append(float(o.toPython() if isinstance(o, Literal) else o))
-        except (TypeError, ValueError):
-            continue
-    return max(values) if values else None
-
-
-def _doc_id(g: Graph, doc: Node) -> str:
-    """Return a document's identifier (``dcterms:identifier``, else the IRI's last segment)."""
-    ident = _one(g, doc, DCTERMS.identifier)
-    return ident if ident is not None else str(doc).rstrip("/").rsplit("/", 1)[-1]
-
-
-def _evidence(g: Graph, ev: Node) -> Evidence:
-    """Rebuild a :class:`kg.model.Evidence` from a ``kg:Evidence`` resource."""
-    doc = next(iter(sorted(g.objects(ev, KG.inDocument))), None)
-    start = _float(g, ev, KG.startOffset)
-    end = _float(g, ev, KG.endOffset)
-    return Evidence(
-        doc_id=_doc_id(g, doc) if doc is not None else "",
-        start=int(start) if start is not None else -1,
-        end=int(end) if end is not None else -1,
-        sentence=_one(g, ev, KG.sentenceText) or "",
-        rule=_one(g, ev, KG.extractionRule) or "",
-        confidence=_float(g, ev, KG.confidence) or 0.0,
-    )
-
-
-def _support(g: Graph, holders: Iterable[Node]) -> _Support:
-    """Merge the confidence, support count and evidence of one or more assertions/events."""
-    evidence: set[Evidence] = set()
-    confidences: list[float] = []
-    counts: list[int] = []
-    for h in holders:
-        evidence.update(_evidence(g, ev) for ev in g.objects(h, KG.evidence))
-        if (c := _float(g, h, KG.confidence)) is not None:
-            confidences.append(c)
-        if (n := _float(g, h, KG.supportCount)) is not None:
-            counts.append(int(n))
-    ordered = tuple(sorted(evidence))
-    confidence = max(confidences or [e.confidence for e in ordered] or [0.0])
-    support = len(ordered) if ordered else max(counts, default=0)
-    return _Support(confidence=confidence, support=support, evidence=ordered)
-
-
-def _assertions(g: Graph) -> dict[tuple[Node, Node, Node], list[Node]]:
-    """Index the reified statements (``kg:Assertion`` / ``rdf:Statement``) by their triple."""
-    index: dict[tuple[Node, Node, Node], list[Node]] = defaultdict(list)
-    for a in set(g.subjects(RDF.subject, None)):
-        for s in g.objects(a, RDF.subject):
-            for p in g.objects(a, RDF.predicate):
-                for o in g.objects(a, RDF.object):
-                    index[(s, p, o)].append(a)
-    return index
-
-
-def _documents(g: Graph) -> dict[str, Document]:
-    """Return the ``kg:Document`` resources as :class:`kg.model.Document` values by id."""
+def _documents(ix: _Index) -> dict[str, Document]:
+    """The ``kg:Document`` resources as :class:`kg.model.Document` values, by id."""
     docs: dict[str, Document] = {}
-    for doc in sorted(set(g.subjects(RDF.type, KG.Document))):
-        date = _one(g, doc, DCTERMS.date)
-        try:
-            parsed = dt.date.fromisoformat(date[:10]) if date else None
-        except ValueError:
-            parsed = None
-        ident = _doc_id(g, doc)
+    for doc in sorted(set(ix.documents)):
+        ident = ix.doc_id(doc)
         docs[ident] = Document(
             id=ident,
-            title=_one(g, doc, DCTERMS.title),
-            date=parsed,
-            url=_one(g, doc, DCTERMS.source),
+            title=ix.one(doc, "doc_title"),
+            date=_date(ix.one(doc, "doc_date")),
+            url=ix.one(doc, "url"),
         )
     return dict(sorted(docs.items()))
 
 
-def _node_attrs(g: Graph, node: URIRef, classes: Iterable[str]) -> dict[str, object]:
-    """Return the :mod:`kg.model` node attributes of an entity or event resource."""
+def _node(ix: _Index, node: str, classes: Iterable[str]) -> dict[str, Any]:
+    """The :mod:`kg.model` record of an entity or event resource."""
     cls = most_specific(classes)
-    kind = "event" if cls in EVENT_CLASSES else "entity"
-    label = _one(g, node, RDFS.label) or str(node).rstrip("/").rsplit("/", 1)[-1]
-    attrs: dict[str, object] = {
-        "kind": kind,
-        "cls": cls,
-        "label": label,
-        "alt_labels": tuple(a for a in _literals(g, node, SKOS.altLabel) if a != label),
-        "same_as": _literals(g, node, OWL.sameAs),
-        "titles": _literals(g, node, KG.title),
-        "documents": tuple(sorted({_doc_id(g, d) for d in g.objects(node, KG.mentionedIn)})),
-    }
-    if kind == "event":
-        date = _one(g, node, KG.date)
-        support = _support(g, [node])
-        attrs.update(
-            date=date[:10] if date else None,
-            topics=_literals(g, node, KG.topic),
-            trigger=_one(g, node, KG.trigger) or "",
-            evidence=support.evidence,
-            confidence=support.confidence,
-            support=support.support,
+    label = ix.one(node, "label") or node.rstrip("/").rsplit("/", 1)[-1]
+    documents = sorted({ix.doc_id(d) for d in ix.values["mentionedIn"].get(node, ())})
+    if cls not in EVENT_CLASSES:
+        return dict(
+            entity_node(
+                cls,
+                label,
+                alt_labels=ix.all(node, "alt"),
+                same_as=ix.all(node, "same_as"),
+                titles=ix.all(node, "title"),
+                documents=documents,
+            )
         )
-    return attrs
+    evidence = ix.evidence([node])
+    return dict(
+        event_node(
+            cls,
+            label,
+            documents=documents,
+            evidence=evidence,
+            date=ix.one(node, "date"),
+            topics=ix.all(node, "topic"),
+            trigger=ix.one(node, "trigger") or "",
+            confidence=ix.confidence([node], evidence),
+        )
+    )
 
 
-def rdf_to_networkx(g: Graph) -> nx.MultiDiGraph:
-    """Convert a parsed kg RDF graph into the :mod:`kg.model` networkx schema.
+def rdf_to_networkx(quads: Iterable[ox.Quad | ox.Triple]) -> nx.MultiDiGraph:
+    """Convert the statements of a kg export into the :mod:`kg.model` networkx schema.
 
     Nodes are the resources typed with a ``kg:`` entity or event class (plus untyped ends of
     core relations), keyed by IRI. Edges are the core relations and event roles, keyed by the
-    property local name, with ``prop``, ``confidence``, ``support``, ``evidence`` (tuple of
-    :class:`kg.model.Evidence`) and ``sentences`` taken from the matching ``kg:Assertion``; a role
-    without an assertion of its own takes its event's provenance.
+    property local name, with the evidence, confidence and support of the matching
+    ``kg:Assertion``; a role takes its event's provenance. Named graphs are merged.
+
+    Args:
+        quads: Parsed statements (e.g. :func:`kg.rdf.read_quads`).
+
+    Returns:
+        The graph, nodes and edges added in sorted order.
+
     """
-    types: dict[URIRef, set[str]] = defaultdict(set)
-    for s, o in g.subject_objects(RDF.type):
-        local = _local(o)
-        if isinstance(s, URIRef) and local in _CLASSES:
-            types[s].add(local)
-    triples = sorted(
-        (s, _local(p), o)
-        for s, p, o in g
-        if _local(p) in _EDGE_PROPS and isinstance(s, URIRef) and isinstance(o, URIRef)
-    )
-    for s, _p, o in triples:
-        types.setdefault(s, set())
-        types.setdefault(o, set())
-
+    ix = _Index(quads)
+    for s, _prop, o in ix.edges:
+        ix.types.setdefault(s, set())
+        ix.types.setdefault(o, set())
     G = nx.MultiDiGraph()
-    G.graph["documents"] = _documents(g)
-    for node in sorted(types):
-        G.add_node(str(node), **_node_attrs(g, node, types[node]))
-
-    assertions = _assertions(g)
-    for s, prop, o in triples:
-        holders = assertions.get((s, KG[prop], o), [])
+    G.graph["documents"] = _documents(ix)
+    for node in sorted(ix.types):
+        G.add_node(node, **_node(ix, node, ix.types[node]))
+    assertions = ix.assertions()
+    for s, prop, o in sorted(ix.edges):
+        holders = assertions.get((s, prop, o), [])
         if not holders and prop in ROLES:
             holders = [s]
-        support = _support(g, holders)
-        G.add_edge(
-            str(s),
-            str(o),
-            key=prop,
-            prop=prop,
-            confidence=support.confidence,
-            support=support.support,
-            evidence=support.evidence,
-            sentences=tuple(sorted({e.sentence for e in support.evidence if e.sentence})),
-        )
+        evidence = ix.evidence(holders)
+        confidence = ix.confidence(holders, evidence)
+        G.add_edge(s, o, key=prop, **edge_data(prop, evidence, confidence))
     return G
 
 
 def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Load a kg RDF export as a :class:`networkx.MultiDiGraph`.
+    """Load a kg export as a :class:`networkx.MultiDiGraph` (schema in :mod:`kg.model`).
 
-    Node keys are IRIs; node attributes ``label``, ``cls`` (most specific ``kg:`` class),
-    ``kind`` (``"entity"``/``"event"``), ``alt_labels``, ``same_as``, ``titles``, ``documents``
-    (document ids); events also ``date`` (ISO string or ``None``), ``topics``, ``trigger``,
-    ``confidence``, ``support`` and ``evidence``. Edge keys are property local names
-    (``"contributesTo"``, ``"agent"`` …) with ``confidence``, ``support`` (number of evidence
-    sentences; 0 when the export carries no assertion for the triple), ``sentences`` and
-    ``evidence``. ``G.graph["documents"]`` maps document ids to :class:`kg.model.Document`.
+    Node keys are IRIs; node attributes ``kind`` (``"entity"``/``"event"``), ``cls`` (most
+    specific ``kg:`` class), ``label``, ``documents`` (document ids); entities also
+    ``alt_labels``, ``same_as``, ``titles``; events ``date`` (ISO string or ``None``),
+    ``topics``, ``trigger``, ``evidence``, ``confidence`` and ``support``. Edge keys are property
+    local names (``"contributesTo"``, ``"agent"`` …) with ``prop``, ``evidence`` (a tuple of
+    :class:`kg.model.Evidence`: document, offsets, sentence, rule, confidence), ``confidence``
+    and ``support`` (number of evidence sentences; 0 when the export carries no assertion for the
+    triple). ``G.graph["documents"]`` maps document ids to :class:`kg.model.Document`.
 
     Args:
-        path: ``graph.ttl`` / ``.nt`` / ``.trig`` / ``.nq`` / ``.jsonld``, or an exports folder.
+        path: An export folder (read from ``tables/`` when present, else from its RDF export), or
+            an RDF file (``.ttl``, ``.nt``, ``.trig``, ``.nq``, ``.jsonld``) or a ``tables``
+            folder.
 
     Returns:
         The graph.
+
+    Raises:
+        FileNotFoundError: If there is no such file or export.
+        kg.rdf.RdfError: If the RDF is of an unknown format or not valid.
 
     Example:
         >>> G = load_graph("exports/")                                   # doctest: +SKIP
@@ -320,7 +297,12 @@ def load_graph(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         ['Armenia', 'Belarus', ...]                                      # doctest: +SKIP
 
     """
-    return rdf_to_networkx(load_rdf(path))
+    from kg.analyze.tables import graph_from_tables, tables_dir
+
+    folder = tables_dir(path)
+    if folder is not None:
+        return graph_from_tables(folder)
+    return rdf_to_networkx(read_quads(path, lenient=True))
 
 
 def to_simple_graph(G: nx.Graph) -> nx.Graph:

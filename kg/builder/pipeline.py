@@ -106,11 +106,13 @@ def build_graph_from_articles(
 def write_outputs(G: nx.MultiDiGraph, out_dir: Path, title: str = "kg") -> list[Path]:
     """Write every export format into ``out_dir`` (each file atomically)."""
     from kg.export.rdf import write_rdf
+    from kg.export.tables import write_tables
     from kg.export.tabular import write_tabular
     from kg.export.view import write_html
 
     out_dir.mkdir(parents=True, exist_ok=True)
     files = list(write_rdf(G, out_dir))
+    files.extend(write_tables(G, out_dir))  # tables/*.parquet
     files.extend(write_tabular(G, out_dir))  # graph.graphml, graph.gexf, csv/
     files.append(write_html(G, out_dir / "graph.html", title=title))
     return files

@@ -21,6 +21,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+(.*))?$")
 _BLANK = re.compile(r"\n[ \t]*\n")
 _SENT_END = ".!?:\"'”’)]"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -205,6 +206,8 @@ def parse_jsonl_line(line: str, where: str, fallback_id: str) -> Article:
     obj = json.loads(line)
     if not isinstance(obj, dict):
         raise ValueError("not a JSON object")
+    # a "\\ud800" escape gives a lone surrogate, which no UTF-8 output can carry
+    obj = {k: _LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in obj.items()}
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise ValueError("no text")
@@ -229,7 +232,11 @@ def parse_jsonl_line(line: str, where: str, fallback_id: str) -> Article:
 
 
 def read_jsonl(lines: Iterable[str], name: str, result: ReadResult) -> None:
-    """Read JSON Lines records into ``result``, warning about (and skipping) bad lines."""
+    """Read JSON Lines records into ``result``, warning about (and skipping) bad lines.
+
+    Records are separated by line feeds only: JSON strings may hold U+2028, U+2029 or U+0085 raw,
+    which :meth:`str.splitlines` would take for line ends.
+    """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -246,7 +253,7 @@ def read_source(source: Source, result: ReadResult, stdin: TextIO | None = None)
         stream = stdin or sys.stdin
         data = stream.read()
         if data.lstrip().startswith("{"):
-            read_jsonl(data.splitlines(), "<stdin>", result)
+            read_jsonl(data.split("\n"), "<stdin>", result)
         elif data.strip():
             result.articles.append(parse_text(data, source.doc_id, "<stdin>"))
         else:
@@ -263,7 +270,7 @@ def read_source(source: Source, result: ReadResult, stdin: TextIO | None = None)
     if text is None:
         return
     if source.path.suffix.lower() in JSONL_SUFFIXES:
-        read_jsonl(text.splitlines(), source.name, result)
+        read_jsonl(text.split("\n"), source.name, result)
     else:
         result.articles.append(parse_text(text, source.doc_id, source.name))
 

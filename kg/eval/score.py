@@ -43,7 +43,6 @@ import json
 import os
 import re
 import tempfile
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ import rdflib
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
 
+from kg.rdf import to_rdflib
 from kg.text import normalise
 from kg.vocab import (
     ENTITY_CLASSES,
@@ -193,17 +193,6 @@ def load_gold(path: Path) -> Gold:
 
 # --------------------------------------------------------------------------- graphs
 
-_FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".trig": "trig",
-    ".nq": "nquads",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".owl": "xml",
-}
 _MULTI_GRAPH_TYPES: tuple[type, ...] = tuple(
     t for t in (getattr(rdflib.graph, "ConjunctiveGraph", None), Dataset) if t is not None
 )
@@ -220,29 +209,16 @@ def union_graph(graph: Graph) -> Graph:
 
 
 def load_graph(path: Path) -> Graph:
-    """Load an export (Turtle, N-Triples, JSON-LD, TriG, N-Quads, RDF/XML) chosen by extension.
+    """Load an export file, or an export folder's graph (:func:`kg.rdf.export_file`), for scoring.
 
-    Quad formats are returned as the union of their named graphs (and the default graph).
+    pyoxigraph parses it (any format :func:`kg.rdf.rdf_format` knows); named graphs are merged.
 
     Raises:
-        ValueError: If the extension is not a known RDF format.
+        FileNotFoundError: If there is no such file or export.
+        kg.rdf.RdfError: If the format is unknown or the content is not valid (a ``ValueError``).
 
     """
-    path = Path(path)
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"{path}: unknown RDF format {path.suffix!r}")
-    if fmt in ("trig", "nquads"):
-        dataset = Dataset()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            dataset.parse(path, format=fmt)
-        return union_graph(dataset)
-    graph = Graph()
-    with warnings.catch_warnings():  # rdflib's own parsers use its deprecated classes
-        warnings.simplefilter("ignore", DeprecationWarning)
-        graph.parse(path, format=fmt)
-    return graph
+    return to_rdflib(path)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -786,7 +762,7 @@ def _event_nodes(view: _GraphView, docs: list[URIRef]) -> list[tuple[URIRef, str
 def _score_event_precision(
     view: _GraphView, matcher: _Matcher, gold: Gold, docs: list[URIRef]
 ) -> tuple[Ratio, list[tuple[str, str, str]]]:
-    """Event precision (SPEC §4): share of event nodes some gold event of their class agrees with."""
+    """Event precision (SPEC §4): share of event nodes some gold event of a class agrees with."""
     by_type: dict[str, list[GoldEvent]] = {}
     for event in gold.events:
         by_type.setdefault(event.type, []).append(event)

@@ -1,11 +1,12 @@
-"""Export the graph as RDF: Turtle, N-Triples, JSON-LD and TriG (one named graph per document).
+"""Map the graph to RDF terms and write Turtle, N-Triples, JSON-LD and TriG through :mod:`kg.rdf`.
 
-The modelling is described in ``docs/rdf-model.md``. Follows the networkx ``readwrite`` style: pure
-functions build triples (:func:`generate_triples`, :func:`generate_quads`), rdflib objects
-(:func:`to_graph`, :func:`to_dataset`) or text (``serialize_*``); :func:`write_rdf` writes the four
-files atomically. No blank nodes are produced, every IRI is derived from content (node keys,
-document ids, SHA-1 of triples and evidence), and every serialiser sorts what it writes, so the same
-graph always gives byte-identical files, whatever ``PYTHONHASHSEED``.
+The modelling is described in ``docs/rdf-model.md``. Pure functions map the in-memory graph to
+pyoxigraph triples and quads (:func:`generate_triples`, :func:`generate_quads`); the writing is
+:mod:`kg.rdf`'s (pyoxigraph's serialisers, compact JSON-LD through :mod:`json`), so every string
+is escaped by the format's rules. :func:`write_rdf` writes the four files together. No blank nodes
+are produced, every IRI is derived from content (node keys, document ids, SHA-1 of triples and
+evidence) and statements are sorted before they are written, so the same graph always gives
+byte-identical files, whatever ``PYTHONHASHSEED``.
 
 Example:
     >>> from kg.export.rdf import serialize_turtle, write_rdf
@@ -18,64 +19,55 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import io
 import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+import pyoxigraph as ox
 
-from kg.io import atomic_write_text
+import kg.rdf as rdfio
+from kg.io import atomic_write_files
 from kg.model import Document, Evidence, is_event_node
-from kg.vocab import KG, KG_NS, KGR, KGR_NS, ROLES, WD
+from kg.vocab import KG_NS, KGR_NS, PREFIXES, ROLES, ontology
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
 
 __all__ = [
-    "PREFIXES",
     "RDF_FILES",
+    "all_documents",
     "assertion_iri",
+    "distinct_evidence",
     "document_iri",
     "evidence_iri",
     "generate_quads",
     "generate_rdf",
     "generate_triples",
+    "is_role",
     "jsonld_context",
+    "kg_term",
+    "resource_iri",
+    "rounded",
     "serialize_jsonld",
     "serialize_ntriples",
     "serialize_trig",
     "serialize_turtle",
+    "sorted_edges",
+    "source_iri",
+    "stated_confidence",
     "to_dataset",
     "to_graph",
     "write_rdf",
 ]
 
-#: An RDF triple as produced here (no blank nodes).
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-#: A triple with the name of its graph (``None``: the default graph).
-Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef | None]
-
-#: Prefixes used in every serialisation.
-PREFIXES: dict[str, str] = {
-    "dcterms": str(DCTERMS),
-    "kg": KG_NS,
-    "kgr": KGR_NS,
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "skos": str(SKOS),
-    "wd": str(WD),
-    "xsd": str(XSD),
-}
-# (prefix, namespace) pairs, longest namespace first, for abbreviating IRIs
-_BY_LENGTH: tuple[tuple[str, str], ...] = tuple(
-    sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-)
 #: File names written by :func:`write_rdf`, in order.
 RDF_FILES: tuple[str, ...] = ("graph.ttl", "graph.nt", "graph.jsonld", "graph.trig")
 
@@ -113,27 +105,93 @@ _DATATYPE_PROPERTIES: dict[str, str | None] = {
     "confidence": "xsd:decimal",
     "supportCount": None,
 }
-# characters that may not appear in an IRIREF (Turtle, N-Triples): percent-encoded
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-# conservative PN_LOCAL for prefixed names
-_PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+
+
+# ASCII that an IRI cannot hold, a "%" that starts no escape, and every non-ASCII character
+# (kept by _encode_char when it is an IRI character)
+_IRI_SUSPECT = re.compile(r'[^\x21-\x7e]|[<>"{}|^`\\]|%(?![0-9A-Fa-f]{2})')
+
+
+def _encode_char(match: re.Match[str]) -> str:
+    """Percent-encode a character an IRI cannot (or should not) hold; keep the others.
+
+    Beyond RFC 3987 (controls, surrogates, private use, non-characters, the tag block), spaces,
+    line and paragraph separators and format characters are encoded too: parsers that split on
+    Unicode white space (rdflib's N-Triples and Turtle readers) would break such an IRI.
+    """
+    ch = match.group(0)
+    if ch > "\x7f":
+        cp = ord(ch)
+        category = unicodedata.category(ch)
+        if (
+            category[0] not in "ZC"
+            and (cp & 0xFFFE) != 0xFFFE
+            and not 0xFDD0 <= cp <= 0xFDEF
+            and not 0xE0000 <= cp <= 0xE0FFF
+        ):
+            return ch
+    return quote(ch, safe="")
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# what a URL keeps unencoded when it is no IRI as it is (brackets, non-ASCII, … are encoded)
+_URL_SAFE = ":/?#@!$&'()*+,;=%~"
 _TWO_PLACES = Decimal("0.01")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_CONTROL = re.compile(r'[\x00-\x1f\x7f\\"]')
-_INDENT = "    "
+
+
+def _ns(prefix: str, local: str) -> ox.NamedNode:
+    return ox.NamedNode(PREFIXES[prefix] + local)
+
+
+_TYPE = _ns("rdf", "type")
+_SUBJECT = _ns("rdf", "subject")
+_PREDICATE = _ns("rdf", "predicate")
+_OBJECT = _ns("rdf", "object")
+_LABEL = _ns("rdfs", "label")
+_ALT_LABEL = _ns("skos", "altLabel")
+_SAME_AS = _ns("owl", "sameAs")
+_IDENTIFIER = _ns("dcterms", "identifier")
+_TITLE = _ns("dcterms", "title")
+_DATE = _ns("dcterms", "date")
+_SOURCE = _ns("dcterms", "source")
+_XSD_DATE = _ns("xsd", "date")
+_XSD_DECIMAL = _ns("xsd", "decimal")
+_XSD_INTEGER = _ns("xsd", "integer")
 
 
 # --------------------------------------------------------------------------- IRIs and literals
 
 
-def _iri(value: str) -> URIRef:
-    """Return ``value`` as a URIRef, percent-encoding characters IRIs cannot contain."""
-    return URIRef(_IRI_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), value))
+@cache
+def kg_term(local: str) -> ox.NamedNode:
+    """Return the IRI of a ``kg:`` term by local name.
+
+    Raises:
+        ValueError: For a name the ontology does not declare.
+
+    """
+    if local not in ontology().terms:
+        raise ValueError(f"not a kg: term: {local!r}")
+    return ox.NamedNode(KG_NS + local)
 
 
-def document_iri(doc_id: str) -> URIRef:
+@lru_cache(maxsize=1 << 16)
+def resource_iri(value: str) -> ox.NamedNode:
+    """Return ``value`` as an IRI, percent-encoding the characters IRIs cannot contain.
+
+    Raises:
+        ValueError: If it is no absolute IRI even then.
+
+    """
+    encoded = _IRI_SUSPECT.sub(_encode_char, value)
+    try:
+        return ox.NamedNode(encoded)
+    except ValueError as exc:
+        raise ValueError(f"not an absolute IRI: {value!r}") from exc
+
+
+@lru_cache(maxsize=1 << 16)
+def document_iri(doc_id: str) -> ox.NamedNode:
     """Return the IRI of a document: ``kgr:doc/`` + the percent-encoded document id.
 
     Args:
@@ -143,7 +201,7 @@ def document_iri(doc_id: str) -> URIRef:
         For example ``https://w3id.org/newskg/id/doc/000_8de8a0582fcf7fc5.txt``.
 
     """
-    return KGR["doc/" + quote(doc_id, safe="")]
+    return ox.NamedNode(KGR_NS + "doc/" + quote(doc_id, safe=""))
 
 
 def _sha1(*parts: object) -> str:
@@ -151,7 +209,13 @@ def _sha1(*parts: object) -> str:
     return hashlib.sha1(" ".join(str(p) for p in parts).encode("utf-8")).hexdigest()
 
 
-def assertion_iri(subj: str, prop: URIRef, obj: str) -> URIRef:
+def _value(term: ox.NamedNode | str) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def assertion_iri(
+    subj: ox.NamedNode | str, prop: ox.NamedNode | str, obj: ox.NamedNode | str
+) -> ox.NamedNode:
     """Return the IRI of the ``kg:Assertion`` of a triple, stable across runs.
 
     Args:
@@ -160,13 +224,13 @@ def assertion_iri(subj: str, prop: URIRef, obj: str) -> URIRef:
         obj: Object IRI.
 
     Returns:
-        ``kgr:assertion/`` + SHA-1 of the three IRIs.
+        ``kgr:assertion/`` + SHA-1 of the three IRIs (an :class:`pyoxigraph.NamedNode`).
 
     """
-    return KGR["assertion/" + _sha1(subj, prop, obj)]
+    return ox.NamedNode(KGR_NS + "assertion/" + _sha1(_value(subj), _value(prop), _value(obj)))
 
 
-def evidence_iri(target: str, evidence: Evidence) -> URIRef:
+def evidence_iri(target: ox.NamedNode | str, evidence: Evidence) -> ox.NamedNode:
     """Return the IRI of one ``kg:Evidence`` of an assertion or event, stable across runs.
 
     Args:
@@ -177,156 +241,192 @@ def evidence_iri(target: str, evidence: Evidence) -> URIRef:
         ``kgr:evidence/`` + SHA-1 of target, document, offsets and rule.
 
     """
-    key = _sha1(target, evidence.doc_id, evidence.start, evidence.end, evidence.rule)
-    return KGR["evidence/" + key]
+    key = _sha1(_value(target), evidence.doc_id, evidence.start, evidence.end, evidence.rule)
+    return ox.NamedNode(KGR_NS + "evidence/" + key)
 
 
-def _decimal(value: float) -> Literal:
+def rounded(confidence: float) -> Decimal:
+    """Return a confidence rounded to two places, as the exports state it (``0.85``)."""
+    return Decimal(repr(float(confidence))).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def _decimal(value: float) -> ox.Literal:
     """Return a confidence as an ``xsd:decimal`` literal with two decimal places."""
-    rounded = Decimal(repr(float(value))).quantize(_TWO_PLACES, rounding=ROUND_HALF_UP)
-    return Literal(str(rounded), datatype=XSD.decimal)
+    return ox.Literal(str(rounded(value)), datatype=_XSD_DECIMAL)
 
 
-def _date(value: object) -> Literal:
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(int(value)), datatype=_XSD_INTEGER)
+
+
+def _date(value: object) -> ox.Literal:
     """Return a date (``datetime.date`` or ISO string) as an ``xsd:date`` literal."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return Literal(value.isoformat(), datatype=XSD.date)
+        return ox.Literal(value.isoformat(), datatype=_XSD_DATE)
     text = str(value)
     dt.date.fromisoformat(text)  # raises ValueError on anything but YYYY-MM-DD
-    return Literal(text, datatype=XSD.date)
+    return ox.Literal(text, datatype=_XSD_DATE)
 
 
-def _term(local: str) -> URIRef:
-    """Return a ``kg:`` IRI by local name, raising ValueError for unknown names."""
-    try:
-        return KG[local]
-    except AttributeError as exc:
-        raise ValueError(f"not a kg: term: {local!r}") from exc
+def source_iri(url: str) -> ox.NamedNode | None:
+    """Return a document URL as an IRI, or ``None`` when it is none even percent-encoded.
+
+    A URL without a scheme, or whose scheme is an export prefix (``kg:x`` would read as a
+    prefixed name in JSON-LD), is left out.
+    """
+    match = _SCHEME.match(url)
+    if not match or match.group(0)[:-1].lower() in PREFIXES:
+        return None
+    for candidate in (url, quote(url, safe=_URL_SAFE)):
+        try:
+            return resource_iri(candidate)
+        except ValueError:
+            continue
+    return None
 
 
 def _strings(value: object) -> list[str]:
     """Return the non-empty strings of a tuple/list/set attribute (or one string), sorted."""
-    if value is None:
+    if not value:
         return []
     if isinstance(value, str):
-        return [value] if value else []
-    return sorted({str(v) for v in value if v is not None and str(v)})
+        return [value]
+    return sorted({v if isinstance(v, str) else str(v) for v in value if v is not None} - {""})
 
 
-# --------------------------------------------------------------------------- triples
+# --------------------------------------------------------------------------- statements
+
+_Term = ox.NamedNode | ox.Literal
+#: A statement as mapped: ``(subject, predicate, object)``. pyoxigraph ``Triple``/``Quad`` objects
+#: are made only on the way to the serialiser (they cost more to build and to read than tuples).
+_Stmt = tuple[ox.NamedNode, ox.NamedNode, _Term]
 
 
-def _document_triples(doc_id: str, doc: Document | None) -> list[Triple]:
+def _about(s: ox.NamedNode, pairs: Iterable[tuple[ox.NamedNode, _Term]]) -> list[_Stmt]:
+    return [(s, p, o) for p, o in pairs]
+
+
+def _document_triples(doc_id: str, doc: Document | None) -> list[_Stmt]:
     """Return the description of one document."""
-    iri = document_iri(doc_id)
-    out: list[Triple] = [(iri, RDF.type, KG.Document), (iri, DCTERMS.identifier, Literal(doc_id))]
+    pairs: list[tuple[ox.NamedNode, _Term]] = [
+        (_TYPE, kg_term("Document")),
+        (_IDENTIFIER, ox.Literal(doc_id)),
+    ]
     if doc is not None:
         if doc.title:
-            out.append((iri, DCTERMS.title, Literal(doc.title)))
+            pairs.append((_TITLE, ox.Literal(doc.title)))
         if doc.date is not None:
-            out.append((iri, DCTERMS.date, _date(doc.date)))
-        if doc.url and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", doc.url):
-            out.append((iri, DCTERMS.source, _iri(doc.url)))
-    return out
+            pairs.append((_DATE, _date(doc.date)))
+        if doc.url and (url := source_iri(doc.url)) is not None:
+            pairs.append((_SOURCE, url))
+    return _about(document_iri(doc_id), pairs)
 
 
-def _entity_triples(node: str, data: Mapping[str, Any], docs: Iterable[str]) -> list[Triple]:
+def _entity_triples(node: str, data: Mapping[str, Any], docs: Iterable[str]) -> list[_Stmt]:
     """Return type, labels, links, titles and ``kg:mentionedIn`` (for ``docs``) of an entity."""
-    iri = _iri(node)
     cls = str(data.get("cls") or "Entity")
-    out: list[Triple] = [(iri, RDF.type, _term(cls)), (iri, RDF.type, KG.Entity)]
+    pairs: list[tuple[ox.NamedNode, _Term]] = [(_TYPE, kg_term(cls)), (_TYPE, kg_term("Entity"))]
     label = data.get("label")
     if label:
-        out.append((iri, RDFS.label, Literal(str(label))))
-    out += [(iri, SKOS.altLabel, Literal(a)) for a in _strings(data.get("alt_labels"))]
-    out += [(iri, OWL.sameAs, _iri(s)) for s in _strings(data.get("same_as"))]
-    out += [(iri, KG.title, Literal(t)) for t in _strings(data.get("titles"))]
-    out += [(iri, KG.mentionedIn, document_iri(d)) for d in sorted(set(docs))]
-    return out
+        pairs.append((_LABEL, ox.Literal(str(label))))
+    pairs += [(_ALT_LABEL, ox.Literal(a)) for a in _strings(data.get("alt_labels"))]
+    pairs += [(_SAME_AS, resource_iri(s)) for s in _strings(data.get("same_as"))]
+    pairs += [(kg_term("title"), ox.Literal(t)) for t in _strings(data.get("titles"))]
+    pairs += [(kg_term("mentionedIn"), document_iri(d)) for d in sorted(set(docs))]
+    return _about(resource_iri(node), pairs)
 
 
-def _evidence_triples(target: URIRef, evidence: Iterable[Evidence]) -> list[Triple]:
-    """Return ``target kg:evidence e`` and the description of every distinct evidence ``e``."""
-    merged: dict[URIRef, Evidence] = {}
+def distinct_evidence(
+    target: ox.NamedNode, evidence: Iterable[Evidence]
+) -> list[tuple[ox.NamedNode, Evidence]]:
+    """Return the evidence of an assertion or event as written: one item per evidence IRI.
+
+    Items with the same IRI (same document, offsets and rule) are one; the most confident is
+    kept. Sorted by IRI.
+    """
+    merged: dict[str, tuple[ox.NamedNode, Evidence]] = {}
     for ev in sorted(evidence):
         iri = evidence_iri(target, ev)
-        if iri not in merged or ev.confidence > merged[iri].confidence:
-            merged[iri] = ev
-    out: list[Triple] = []
-    for iri, ev in sorted(merged.items()):
-        out += [
-            (target, KG.evidence, iri),
-            (iri, RDF.type, KG.Evidence),
-            (iri, KG.inDocument, document_iri(ev.doc_id)),
-            (iri, KG.sentenceText, Literal(ev.sentence)),
-            (iri, KG.startOffset, Literal(int(ev.start))),
-            (iri, KG.endOffset, Literal(int(ev.end))),
-            (iri, KG.confidence, _decimal(ev.confidence)),
+        if iri.value not in merged or ev.confidence > merged[iri.value][1].confidence:
+            merged[iri.value] = (iri, ev)
+    return [merged[k] for k in sorted(merged)]
+
+
+def _evidence_triples(
+    target: ox.NamedNode, evidence: list[tuple[ox.NamedNode, Evidence]]
+) -> list[_Stmt]:
+    """Return ``target kg:evidence e`` and the description of every distinct evidence ``e``."""
+    has_evidence = kg_term("evidence")
+    out: list[_Stmt] = []
+    for iri, ev in evidence:
+        pairs: list[tuple[ox.NamedNode, _Term]] = [
+            (_TYPE, kg_term("Evidence")),
+            (kg_term("inDocument"), document_iri(ev.doc_id)),
+            (kg_term("sentenceText"), ox.Literal(ev.sentence)),
+            (kg_term("startOffset"), _integer(ev.start)),
+            (kg_term("endOffset"), _integer(ev.end)),
+            (kg_term("confidence"), _decimal(ev.confidence)),
         ]
         if ev.rule:
-            out.append((iri, KG.extractionRule, Literal(ev.rule)))
+            pairs.append((kg_term("extractionRule"), ox.Literal(ev.rule)))
+        out.append((target, has_evidence, iri))
+        out += _about(iri, pairs)
     return out
-
-
-def _support_count(target: URIRef, evidence: Iterable[Evidence]) -> int:
-    """Return the number of distinct evidence IRIs of ``target``."""
-    return len({evidence_iri(target, ev) for ev in evidence})
 
 
 def _event_triples(
     node: str, data: Mapping[str, Any], docs: Iterable[str], evidence: Iterable[Evidence]
-) -> list[Triple]:
+) -> list[_Stmt]:
     """Return the description of an event node, with ``kg:mentionedIn`` and evidence as given."""
-    iri = _iri(node)
+    iri = resource_iri(node)
     cls = str(data.get("cls") or "Event")
-    out: list[Triple] = [(iri, RDF.type, _term(cls)), (iri, RDF.type, KG.Event)]
+    pairs: list[tuple[ox.NamedNode, _Term]] = [(_TYPE, kg_term(cls)), (_TYPE, kg_term("Event"))]
     if data.get("label"):
-        out.append((iri, RDFS.label, Literal(str(data["label"]))))
+        pairs.append((_LABEL, ox.Literal(str(data["label"]))))
     if data.get("trigger"):
-        out.append((iri, KG.trigger, Literal(str(data["trigger"]))))
+        pairs.append((kg_term("trigger"), ox.Literal(str(data["trigger"]))))
     if data.get("date"):
-        out.append((iri, KG.date, _date(data["date"])))
-    out += [(iri, KG.topic, Literal(t)) for t in _strings(data.get("topics"))]
-    out += [(iri, KG.mentionedIn, document_iri(d)) for d in sorted(set(docs))]
+        pairs.append((kg_term("date"), _date(data["date"])))
+    pairs += [(kg_term("topic"), ox.Literal(t)) for t in _strings(data.get("topics"))]
+    pairs += [(kg_term("mentionedIn"), document_iri(d)) for d in sorted(set(docs))]
     evidence = list(evidence)
+    if (confidence := stated_confidence(data, evidence)) is not None:
+        pairs.append((kg_term("confidence"), _decimal(confidence)))
+    return _about(iri, pairs) + _evidence_triples(iri, distinct_evidence(iri, evidence))
+
+
+def stated_confidence(data: Mapping[str, Any], evidence: Iterable[Evidence]) -> float | None:
+    """Return the confidence an event or assertion states: its own, else its best evidence's."""
     confidence = data.get("confidence")
-    if confidence is None and evidence:
-        confidence = max(ev.confidence for ev in evidence)
-    if confidence is not None:
-        out.append((iri, KG.confidence, _decimal(confidence)))
-    return out + _evidence_triples(iri, evidence)
+    if confidence is None:
+        confidence = max((ev.confidence for ev in evidence), default=None)
+    return confidence
 
 
 def _relation_triples(
-    subj: str, prop: URIRef, obj: str, evidence: list[Evidence], confidence: float | None
-) -> list[Triple]:
+    subj: str, prop: ox.NamedNode, obj: str, evidence: list[Evidence], confidence: float | None
+) -> list[_Stmt]:
     """Return a relation triple and, if it has evidence, its ``kg:Assertion`` with the support."""
-    s, o = _iri(subj), _iri(obj)
-    out: list[Triple] = [(s, prop, o)]
+    s, o = resource_iri(subj), resource_iri(obj)
+    out: list[_Stmt] = [(s, prop, o)]
     if not evidence:
         return out
     a = assertion_iri(s, prop, o)
-    if confidence is None:
-        confidence = max(ev.confidence for ev in evidence)
-    out += [
-        (a, RDF.type, KG.Assertion),
-        (a, RDF.subject, s),
-        (a, RDF.predicate, prop),
-        (a, RDF.object, o),
-        (a, KG.confidence, _decimal(confidence)),
-        (a, KG.supportCount, Literal(_support_count(a, evidence))),
+    distinct = distinct_evidence(a, evidence)
+    pairs: list[tuple[ox.NamedNode, _Term]] = [
+        (_TYPE, kg_term("Assertion")),
+        (_SUBJECT, s),
+        (_PREDICATE, prop),
+        (_OBJECT, o),
+        (kg_term("confidence"), _decimal(stated_confidence({"confidence": confidence}, evidence))),
+        (kg_term("supportCount"), _integer(len(distinct))),
     ]
-    return out + _evidence_triples(a, evidence)
+    return out + _about(a, pairs) + _evidence_triples(a, distinct)
 
 
-def _is_event(data: Mapping[str, Any]) -> bool:
-    """Return True for event nodes."""
-    return is_event_node(data)
-
-
-def _documents(G: nx.MultiDiGraph) -> dict[str, Document | None]:
+def all_documents(G: nx.MultiDiGraph) -> dict[str, Document | None]:
     """Return every document id of the graph (described or only referenced), with its metadata."""
     docs: dict[str, Document | None] = dict(G.graph.get("documents") or {})
     for _, data in G.nodes(data=True):
@@ -340,17 +440,22 @@ def _documents(G: nx.MultiDiGraph) -> dict[str, Document | None]:
     return dict(sorted(docs.items()))
 
 
-def _edges(G: nx.MultiDiGraph) -> list[tuple[str, str, str, Mapping[str, Any]]]:
+def sorted_edges(G: nx.MultiDiGraph) -> list[tuple[str, str, str, Mapping[str, Any]]]:
     """Return the edges as ``(u, v, prop, data)`` sorted by ``(u, prop, v)``."""
-    edges = [
+    out = [
         (u, v, str(data.get("prop") or k), data) for u, v, k, data in G.edges(keys=True, data=True)
     ]
-    return sorted(edges, key=lambda e: (str(e[0]), e[2], str(e[1])))
+    return sorted(out, key=lambda e: (str(e[0]), e[2], str(e[1])))
 
 
-def _graph_name(doc_id: str | None) -> URIRef | None:
+def is_role(G: nx.MultiDiGraph, u: str, prop: str) -> bool:
+    """Whether an edge is an event role (a plain triple; its provenance is the event's)."""
+    return prop in ROLES and is_event_node(G.nodes[u])
+
+
+def _graph_name(doc_id: str | None) -> ox.NamedNode | ox.DefaultGraph:
     """Return the named graph of a document id (``None``: the default graph)."""
-    return None if doc_id is None else document_iri(doc_id)
+    return ox.DefaultGraph() if doc_id is None else document_iri(doc_id)
 
 
 def _event_docs(data: Mapping[str, Any]) -> list[str]:
@@ -360,40 +465,113 @@ def _event_docs(data: Mapping[str, Any]) -> list[str]:
     return sorted(docs)
 
 
-def generate_triples(G: nx.MultiDiGraph) -> list[Triple]:
+# predicates written first in a subject's block (Turtle), and classes written after the others
+_FIRST = {t.value: i for i, t in enumerate((_TYPE, _LABEL, _SUBJECT, _PREDICATE, _OBJECT))}
+_GENERAL = frozenset({KG_NS + "Entity", KG_NS + "Event"})
+
+
+def _order(t: _Stmt) -> tuple[str, int, str, bool, str]:
+    """Sort key of a statement: by subject; type, label and reification first; general types last.
+
+    Every writer uses this one order (Turtle groups a subject's statements; N-Triples lines
+    follow it too).
+    """
+    s, p, o = t
+    pv = p.value
+    return (s.value, _FIRST.get(pv, len(_FIRST)), pv, o.value in _GENERAL, str(o))
+
+
+def _distinct(ordered: list[Any]) -> list[Any]:
+    """Drop repeated neighbours of a sorted list (two node keys may encode to one IRI)."""
+    return [t for i, t in enumerate(ordered) if i == 0 or t != ordered[i - 1]]
+
+
+def _statements(G: nx.MultiDiGraph) -> list[_Stmt]:
+    """The statements of ``graph.ttl``, sorted by :func:`_order`, without duplicates."""
+    out: list[_Stmt] = []
+    for doc_id, doc in all_documents(G).items():
+        out += _document_triples(doc_id, doc)
+    for node, data in G.nodes(data=True):
+        if is_event_node(data):
+            evidence = data.get("evidence") or ()
+            out += _event_triples(node, data, _strings(data.get("documents")), evidence)
+        else:
+            out += _entity_triples(node, data, _strings(data.get("documents")))
+    for u, v, prop, data in sorted_edges(G):
+        if is_role(G, u, prop):
+            out.append((resource_iri(u), kg_term(prop), resource_iri(v)))
+        else:
+            evidence = list(data.get("evidence") or ())
+            out += _relation_triples(u, kg_term(prop), v, evidence, data.get("confidence"))
+    return _distinct(sorted(out, key=_order))
+
+
+_Quad = tuple[ox.NamedNode, ox.NamedNode, _Term, ox.NamedNode | ox.DefaultGraph]
+
+
+def _quad_statements(G: nx.MultiDiGraph) -> list[_Quad]:
+    """The statements of ``graph.trig``: default graph first, then by graph name and order."""
+    keyed: list[tuple[tuple[Any, ...], _Quad]] = []
+
+    def add(triples: Iterable[_Stmt], doc_id: str | None) -> None:
+        graph = _graph_name(doc_id)
+        name = "" if doc_id is None else graph.value
+        keyed.extend(((doc_id is not None, name, *_order(t)), (*t, graph)) for t in triples)
+
+    for doc_id, doc in all_documents(G).items():
+        add(_document_triples(doc_id, doc), doc_id)
+    for node, data in G.nodes(data=True):
+        mentioned = set(_strings(data.get("documents")))
+        if is_event_node(data):
+            evidence = list(data.get("evidence") or ())
+            for d in _event_docs(data) or [None]:
+                docs = [d] if d in mentioned else []
+                evs = [ev for ev in evidence if ev.doc_id == d]
+                add(_event_triples(node, data, docs, evs), d)
+        elif mentioned:
+            for d in sorted(mentioned):
+                add(_entity_triples(node, data, [d]), d)
+        else:
+            add(_entity_triples(node, data, []), None)
+    for u, v, prop, data in sorted_edges(G):
+        if is_role(G, u, prop):
+            triple = (resource_iri(u), kg_term(prop), resource_iri(v))
+            for d in _event_docs(G.nodes[u]) or [None]:
+                add([triple], d)
+            continue
+        by_doc: dict[str, list[Evidence]] = defaultdict(list)
+        for ev in data.get("evidence") or ():
+            by_doc[ev.doc_id].append(ev)
+        if not by_doc:
+            add(_relation_triples(u, kg_term(prop), v, [], None), None)
+        for d, evs in sorted(by_doc.items()):
+            add(_relation_triples(u, kg_term(prop), v, evs, None), d)
+    keyed.sort(key=lambda kq: kq[0])
+    return _distinct([q for _, q in keyed])
+
+
+def generate_triples(G: nx.MultiDiGraph) -> list[ox.Triple]:
     """Return the triples of the whole graph (the content of ``graph.ttl``), sorted.
 
-    Assertions carry the total support: all their evidence over every document.
+    Assertions carry the total support: all their evidence over every document. The order is the
+    one written: by subject, then ``rdf:type``, ``rdfs:label``, the reification properties and
+    the other predicates by IRI.
 
     Args:
         G: The knowledge graph (schema in :mod:`kg.model`).
 
     Returns:
-        Sorted, de-duplicated triples.
+        Sorted, de-duplicated :class:`pyoxigraph.Triple` values.
 
     Raises:
-        ValueError: On a class or property name that is not a ``kg:`` term, or a malformed date.
+        ValueError: On a class or property name that is not a ``kg:`` term, a node key that is no
+            IRI, or a malformed date.
 
     """
-    out: set[Triple] = set()
-    for doc_id, doc in _documents(G).items():
-        out.update(_document_triples(doc_id, doc))
-    for node, data in sorted(G.nodes(data=True), key=lambda n: str(n[0])):
-        if _is_event(data):
-            evidence = data.get("evidence") or ()
-            out.update(_event_triples(node, data, _strings(data.get("documents")), evidence))
-        else:
-            out.update(_entity_triples(node, data, _strings(data.get("documents"))))
-    for u, v, prop, data in _edges(G):
-        if prop in ROLES and _is_event(G.nodes[u]):
-            out.add((_iri(u), _term(prop), _iri(v)))
-        else:
-            evidence = list(data.get("evidence") or ())
-            out.update(_relation_triples(u, _term(prop), v, evidence, data.get("confidence")))
-    return sorted(out)
+    return [ox.Triple(*t) for t in _statements(G)]
 
 
-def generate_quads(G: nx.MultiDiGraph) -> list[Quad]:
+def generate_quads(G: nx.MultiDiGraph) -> list[ox.Quad]:
     """Return the quads of ``graph.trig``: one named graph per document, sorted.
 
     The graph of a document (named by :func:`document_iri`) holds its description, the
@@ -407,66 +585,20 @@ def generate_quads(G: nx.MultiDiGraph) -> list[Quad]:
         G: The knowledge graph.
 
     Returns:
-        Sorted, de-duplicated ``(s, p, o, graph)`` quads (``graph`` is ``None`` for the default).
+        Sorted, de-duplicated quads: the default graph first, then by graph name.
 
     """
-    out: set[Quad] = set()
-
-    def add(triples: Iterable[Triple], graph: URIRef | None) -> None:
-        out.update((s, p, o, graph) for s, p, o in triples)
-
-    for doc_id, doc in _documents(G).items():
-        add(_document_triples(doc_id, doc), document_iri(doc_id))
-    for node, data in sorted(G.nodes(data=True), key=lambda n: str(n[0])):
-        mentioned = set(_strings(data.get("documents")))
-        if _is_event(data):
-            evidence = list(data.get("evidence") or ())
-            for d in _event_docs(data) or [None]:
-                docs = [d] if d in mentioned else []
-                evs = [ev for ev in evidence if ev.doc_id == d]
-                add(_event_triples(node, data, docs, evs), _graph_name(d))
-        elif mentioned:
-            for d in sorted(mentioned):
-                add(_entity_triples(node, data, [d]), document_iri(d))
-        else:
-            add(_entity_triples(node, data, []), None)
-    for u, v, prop, data in _edges(G):
-        if prop in ROLES and _is_event(G.nodes[u]):
-            triple = (_iri(u), _term(prop), _iri(v))
-            for d in _event_docs(G.nodes[u]) or [None]:
-                add([triple], _graph_name(d))
-            continue
-        by_doc: dict[str, list[Evidence]] = defaultdict(list)
-        for ev in data.get("evidence") or ():
-            by_doc[ev.doc_id].append(ev)
-        if not by_doc:
-            add(_relation_triples(u, _term(prop), v, [], None), None)
-        for d, evs in sorted(by_doc.items()):
-            add(_relation_triples(u, _term(prop), v, evs, None), document_iri(d))
-    return sorted(out, key=lambda q: (q[3] or "", q[0], q[1], q[2]))
-
-
-def _bind(graph: Graph) -> None:
-    """Bind the export prefixes on an rdflib graph or dataset."""
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
+    return [ox.Quad(*q) for q in _quad_statements(G)]
 
 
 def to_graph(G: nx.MultiDiGraph) -> Graph:
     """Return the whole graph as an rdflib :class:`~rdflib.Graph` (assertions with total support).
 
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        A new rdflib graph with the export prefixes bound.
-
+    For rdflib's tools (pySHACL, :mod:`rdflib.compare`); the export prefixes are bound.
     """
-    graph = Graph(bind_namespaces="none")
-    _bind(graph)
-    for triple in generate_triples(G):
-        graph.add(triple)
-    return graph
+    from kg.rdf import to_rdflib
+
+    return to_rdflib(generate_triples(G))
 
 
 def to_dataset(G: nx.MultiDiGraph) -> Dataset:
@@ -479,183 +611,14 @@ def to_dataset(G: nx.MultiDiGraph) -> Dataset:
         A dataset whose named graphs are named by :func:`document_iri` (see :func:`generate_quads`).
 
     """
+    from rdflib import Dataset
+
     ds = Dataset()
-    _bind(ds)
-    for s, p, o, g in generate_quads(G):
-        (ds.graph(g) if g is not None else ds.default_graph).add((s, p, o))
+    ds.parse(data=rdfio.serialize(generate_quads(G), ox.RdfFormat.N_QUADS), format="nquads")
     return ds
 
 
-# --------------------------------------------------------------------------- Turtle and TriG
-
-
-def _escape(text: str) -> str:
-    """Return ``text`` as the body of a double-quoted Turtle / N-Triples string."""
-    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group(0), f"\\u{ord(m.group(0)):04X}"), text)
-
-
-def _prefixed(iri: str) -> str | None:
-    """Return ``prefix:local`` for an IRI under an export prefix, if ``local`` is a safe name."""
-    for prefix, ns in _BY_LENGTH:
-        if iri.startswith(ns) and _PN_LOCAL.match(iri[len(ns) :]):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return None
-
-
-def _relative(iri: str) -> str | None:
-    """Return an IRI under ``kgr:`` relative to the ``@base``, if it resolves back unchanged."""
-    if not iri.startswith(KGR_NS):
-        return None
-    rel = iri[len(KGR_NS) :]
-    first = re.split(r"[/?#]", rel, maxsplit=1)[0]
-    if not first or ":" in first or rel.startswith(("?", "#")):
-        return None
-    if any(seg in (".", "..") for seg in re.split(r"[?#]", rel, maxsplit=1)[0].split("/")):
-        return None
-    return rel
-
-
-def _ttl_term(term: URIRef | Literal) -> str:
-    """Return the Turtle form of an IRI or literal."""
-    if isinstance(term, URIRef):
-        iri = str(term)
-        name = _prefixed(iri)
-        if name is not None:
-            return name
-        rel = _relative(iri)
-        return f"<{rel if rel is not None else iri}>"
-    lex = str(term)
-    if term.language:
-        return f'"{_escape(lex)}"@{term.language}'
-    if term.datatype is None or term.datatype == XSD.string:
-        return f'"{_escape(lex)}"'
-    if term.datatype == XSD.integer and _INTEGER.match(lex):
-        return lex
-    if term.datatype == XSD.decimal and _DECIMAL.match(lex):
-        return lex
-    return f'"{_escape(lex)}"^^{_ttl_term(term.datatype)}'
-
-
-def _ttl_header() -> str:
-    """Return the ``@base`` and ``@prefix`` lines shared by Turtle and TriG."""
-    lines = [f"@base <{KGR_NS}> ."]
-    lines += [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(PREFIXES.items())]
-    return "\n".join(lines) + "\n"
-
-
-# kg:Entity and kg:Event are written after the specific class of a node
-_GENERAL_TTL = frozenset({"kg:Entity", "kg:Event"})
-_GENERAL_JSON = frozenset({"Entity", "Event"})
-_FIRST_PREDICATES = {RDF.type: 0, RDFS.label: 1, RDF.subject: 2, RDF.predicate: 3, RDF.object: 4}
-
-
-def _predicate_order(p: URIRef) -> tuple[int, str]:
-    """Sort key of predicates: type, label and reification first, then by IRI."""
-    return (_FIRST_PREDICATES.get(p, len(_FIRST_PREDICATES)), str(p))
-
-
-def _ttl_blocks(triples: Iterable[Triple]) -> list[str]:
-    """Return one Turtle block (``subject p o, o ; p o .``) per subject, sorted by subject IRI."""
-    by_subject: dict[URIRef, dict[URIRef, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s, p, o in triples:
-        by_subject[s][p].add(_ttl_term(o))
-    blocks = []
-    for s in sorted(by_subject):
-        preds = by_subject[s]
-        parts = [
-            ("a" if p == RDF.type else _ttl_term(p))
-            + " "
-            + ", ".join(sorted(preds[p], key=lambda o: (o in _GENERAL_TTL, o)))
-            for p in sorted(preds, key=_predicate_order)
-        ]
-        blocks.append(_ttl_term(s) + " " + (" ;\n" + _INDENT).join(parts) + " .\n")
-    return blocks
-
-
-def _turtle(triples: Iterable[Triple]) -> str:
-    """Return Turtle text for the triples."""
-    return _ttl_header() + "".join("\n" + block for block in _ttl_blocks(triples))
-
-
-def _trig(quads: Iterable[Quad]) -> str:
-    """Return TriG text for the quads: the default graph (if any), then named graphs by IRI."""
-    graphs: dict[URIRef | None, list[Triple]] = defaultdict(list)
-    for s, p, o, g in quads:
-        graphs[g].append((s, p, o))
-    out = [_ttl_header()]
-    for g in sorted(graphs, key=lambda name: (name is not None, name or "")):
-        body = "\n\n".join(
-            "\n".join(_INDENT + line if line else line for line in block.splitlines())
-            for block in _ttl_blocks(graphs[g])
-        )
-        name = "" if g is None else _ttl_term(g) + " "
-        out.append(f"\n{name}{{\n{body}\n}}\n")
-    return "".join(out)
-
-
-def serialize_turtle(G: nx.MultiDiGraph) -> str:
-    """Return ``graph.ttl``: the whole graph as Turtle, subjects and objects sorted.
-
-    Resources under ``kgr:`` are written relative to ``@base <https://w3id.org/newskg/id/>``.
-
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        The Turtle text (identical for identical graphs).
-
-    """
-    return _turtle(generate_triples(G))
-
-
-def serialize_trig(G: nx.MultiDiGraph) -> str:
-    """Return ``graph.trig``: one named graph per document (see :func:`generate_quads`).
-
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        The TriG text (identical for identical graphs).
-
-    """
-    return _trig(generate_quads(G))
-
-
-# --------------------------------------------------------------------------- N-Triples
-
-
-def _nt_term(term: URIRef | Literal) -> str:
-    """Return the N-Triples form of an IRI or literal."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    body = f'"{_escape(str(term))}"'
-    if term.language:
-        return f"{body}@{term.language}"
-    if term.datatype is None or term.datatype == XSD.string:
-        return body
-    return f"{body}^^<{term.datatype}>"
-
-
-def _ntriples(triples: Iterable[Triple]) -> str:
-    """Return N-Triples text for the triples, lines sorted."""
-    lines = sorted({f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} ." for s, p, o in triples})
-    return "".join(line + "\n" for line in lines)
-
-
-def serialize_ntriples(G: nx.MultiDiGraph) -> str:
-    """Return ``graph.nt``: the whole graph as N-Triples, one triple per line, lines sorted.
-
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        The N-Triples text (identical for identical graphs).
-
-    """
-    return _ntriples(generate_triples(G))
-
-
-# --------------------------------------------------------------------------- JSON-LD
+# --------------------------------------------------------------------------- JSON-LD context
 
 
 def jsonld_context() -> dict[str, Any]:
@@ -678,7 +641,7 @@ def jsonld_context() -> dict[str, Any]:
     ctx["subject"] = {"@id": "rdf:subject", "@type": "@id"}
     ctx["predicate"] = {"@id": "rdf:predicate", "@type": "@vocab"}
     ctx["object"] = {"@id": "rdf:object", "@type": "@id"}
-    for name in sorted(KG.__annotations__):
+    for name in sorted(ontology().terms):
         if name[0].isupper():
             ctx[name] = f"kg:{name}"
         elif name in _OBJECT_PROPERTIES:
@@ -690,84 +653,61 @@ def jsonld_context() -> dict[str, Any]:
     return ctx
 
 
-def _compact(iri: str) -> str:
-    """Return ``prefix:rest`` for an IRI under an export prefix (JSON-LD compact IRI), else it."""
-    for prefix, ns in _BY_LENGTH:
-        rest = iri[len(ns) :]
-        if iri.startswith(ns) and rest and not rest.startswith("//"):
-            return f"{prefix}:{rest}"
-    return iri
+# --------------------------------------------------------------------------- writing
+
+_GENERAL_JSON = frozenset({"Entity", "Event"})
+_Writer = Callable[[IO[bytes]], object]
 
 
-def _terms(ctx: Mapping[str, Any]) -> dict[str, tuple[str, Any]]:
-    """Map full IRIs to ``(term, definition)`` for the terms of a context."""
-    out: dict[str, tuple[str, Any]] = {}
-    for name, definition in ctx.items():
-        if name in PREFIXES:
-            continue
-        compact = definition if isinstance(definition, str) else definition["@id"]
-        prefix, local = compact.split(":", 1)
-        out[PREFIXES[prefix] + local] = (name, definition)
-    return out
+def _triples(statements: list[_Stmt]) -> Iterator[ox.Triple]:
+    return (ox.Triple(*t) for t in statements)
 
 
-def _json_value(o: URIRef | Literal, definition: Any, terms: Mapping[str, tuple[str, Any]]) -> Any:
-    """Return the JSON-LD value of an object under a term definition (``None``: no term)."""
-    coerce = definition.get("@type") if isinstance(definition, dict) else None
-    if isinstance(o, URIRef):
-        if coerce == "@vocab":
-            return terms[str(o)][0] if str(o) in terms else _compact(str(o))
-        return _compact(str(o)) if coerce == "@id" else {"@id": _compact(str(o))}
-    lex = str(o)
-    if o.language:
-        return {"@value": lex, "@language": o.language}
-    plain = o.datatype is None or o.datatype == XSD.string
-    if coerce not in (None, "@id", "@vocab") and not plain and _compact(str(o.datatype)) == coerce:
-        return lex
-    if coerce is None and plain:
-        return lex
-    if coerce is None and o.datatype == XSD.integer and _INTEGER.match(lex):
-        return int(lex)
-    if plain:
-        return {"@value": lex}
-    return {"@value": lex, "@type": _compact(str(o.datatype))}
+def _quads(statements: list[_Quad]) -> Iterator[ox.Quad]:
+    return (ox.Quad(*q) for q in statements)
 
 
-def _jsonld(triples: Iterable[Triple]) -> str:
-    """Return JSON-LD text (a ``@graph`` of node objects sorted by ``@id``) for the triples."""
-    ctx = jsonld_context()
-    terms = _terms(ctx)
-    by_subject: dict[URIRef, dict[URIRef, list[URIRef | Literal]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for s, p, o in triples:
-        by_subject[s][p].append(o)
-    nodes = []
-    for s in sorted(by_subject):
-        preds = by_subject[s]
-        node: dict[str, Any] = {"@id": _compact(str(s))}
-        types = sorted(
-            (
-                terms[str(t)][0] if str(t) in terms else _compact(str(t))
-                for t in preds.pop(RDF.type, [])
-            ),
-            key=lambda name: (name in _GENERAL_JSON, name),
-        )
-        if types:
-            node["@type"] = types[0] if len(types) == 1 else types
-        props: dict[str, Any] = {}
-        for p, objs in preds.items():
-            name, definition = terms.get(str(p), (_compact(str(p)), None))
-            values = sorted(
-                (_json_value(o, definition, terms) for o in objs),
-                key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False),
-            )
-            is_set = isinstance(definition, dict) and definition.get("@container") == "@set"
-            props[name] = values if is_set or len(values) > 1 else values[0]
-        node.update(sorted(props.items()))
-        nodes.append(node)
-    doc = {"@context": ctx, "@graph": nodes}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def _writers(G: nx.MultiDiGraph) -> dict[str, _Writer]:
+    """Return a function writing each RDF export file, by name (statements mapped once, lazily).
+
+    The mapping is checked (unknown terms, bad IRIs, bad dates raise) before anything is written,
+    since :func:`write_rdf` calls every writer before it replaces a file.
+    """
+    triples = cache(lambda: _statements(G))
+    quads = cache(lambda: _quad_statements(G))
+    return {
+        "graph.ttl": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.TURTLE, fh),
+        "graph.nt": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.N_TRIPLES, fh),
+        "graph.jsonld": lambda fh: rdfio.serialize_jsonld(
+            triples(), jsonld_context(), fh, last_types=_GENERAL_JSON
+        ),
+        "graph.trig": lambda fh: rdfio.serialize(_quads(quads()), ox.RdfFormat.TRIG, fh),
+    }
+
+
+def _text(write: _Writer) -> str:
+    """Return what a writer writes, as text."""
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer.getvalue().decode("utf-8")
+
+
+def serialize_turtle(G: nx.MultiDiGraph) -> str:
+    """Return ``graph.ttl``: the whole graph as Turtle, by subject.
+
+    Resources under ``kgr:`` are written relative to ``@base <https://w3id.org/newskg/id/>``.
+    """
+    return _text(_writers(G)["graph.ttl"])
+
+
+def serialize_ntriples(G: nx.MultiDiGraph) -> str:
+    """Return ``graph.nt``: the whole graph as canonical N-Triples, by subject."""
+    return _text(_writers(G)["graph.nt"])
+
+
+def serialize_trig(G: nx.MultiDiGraph) -> str:
+    """Return ``graph.trig``: one named graph per document (see :func:`generate_quads`)."""
+    return _text(_writers(G)["graph.trig"])
 
 
 def serialize_jsonld(G: nx.MultiDiGraph) -> str:
@@ -775,44 +715,23 @@ def serialize_jsonld(G: nx.MultiDiGraph) -> str:
 
     Nodes are sorted by ``@id``, keys and values sorted, IRIs compacted with the export prefixes
     (``"kgr:country/…"``, ``"wd:Q142"``), ``kg:`` terms written by local name.
-
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        The JSON-LD text (identical for identical graphs).
-
     """
-    return _jsonld(generate_triples(G))
-
-
-# --------------------------------------------------------------------------- files
+    return _text(_writers(G)["graph.jsonld"])
 
 
 def generate_rdf(G: nx.MultiDiGraph) -> dict[str, str]:
     """Return the text of every RDF export file, keyed by file name (see :data:`RDF_FILES`).
 
-    Args:
-        G: The knowledge graph.
-
-    Returns:
-        ``{"graph.ttl": …, "graph.nt": …, "graph.jsonld": …, "graph.trig": …}``.
-
+    For small graphs and tests; :func:`write_rdf` streams to the files instead.
     """
-    triples = generate_triples(G)
-    return {
-        "graph.ttl": _turtle(triples),
-        "graph.nt": _ntriples(triples),
-        "graph.jsonld": _jsonld(triples),
-        "graph.trig": _trig(generate_quads(G)),
-    }
+    return {name: _text(write) for name, write in _writers(G).items()}
 
 
 def write_rdf(G: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
     """Write ``graph.ttl``, ``graph.nt``, ``graph.jsonld`` and ``graph.trig`` into ``out_dir``.
 
-    Every text is produced before anything is written, and each file is replaced atomically, so
-    a failure leaves the previous files intact.
+    Each file is written to a temporary file first; only when all four are complete do they
+    replace the previous files, so a failure leaves the previous files intact.
 
     Args:
         G: The knowledge graph.
@@ -822,5 +741,5 @@ def write_rdf(G: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
         The paths written, in :data:`RDF_FILES` order.
 
     """
-    texts = generate_rdf(G)
-    return [atomic_write_text(Path(out_dir) / name, texts[name]) for name in RDF_FILES]
+    writers = _writers(G)
+    return atomic_write_files({Path(out_dir) / name: writers[name] for name in RDF_FILES})

@@ -172,8 +172,6 @@ def _provenance(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``evidence`` (JSON), ``sentence``, ``confidence`` and ``support`` for a node/edge."""
     items = _evidence_list(data.get("evidence"))
     sentences = [str(e.get("sentence", "")) for e in items if e.get("sentence")]
-    if not sentences:
-        sentences = _strings(data.get("sentences"))
     if data.get("confidence") is not None:
         confidence = _confidence(data.get("confidence"))
     else:
@@ -220,7 +218,7 @@ def _simple_node(data: Mapping[str, Any]) -> dict[str, Any]:
         prov = _provenance(data)
         prov.pop("documents")
         out.update(prov)
-    handled = {"cls", "alt_labels", "sentences", *out}
+    handled = {"cls", "alt_labels", *out}
     for key in sorted(data):
         if key not in handled and (value := _scalar(data[key])) is not None:
             out[key] = value
@@ -231,7 +229,7 @@ def _simple_edge(key: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten one edge's attributes."""
     prop = str(data.get("prop") or key)
     out: dict[str, Any] = {"label": prop, "prop": prop, **_provenance(data)}
-    handled = {"sentences", *out}
+    handled = set(out)
     for name in sorted(data):
         if name not in handled and (value := _scalar(data[name])) is not None:
             out[name] = value
