@@ -52,6 +52,7 @@ __all__ = [
     "open_store",
     "rdf_format",
     "rdflib_term",
+    "load_into",
     "read_quads",
     "serialize",
     "serialize_jsonld",
@@ -151,8 +152,13 @@ def read_quads(path: str | os.PathLike[str], *, lenient: bool = False) -> Iterat
         raise RdfError(f"{file}: not valid {fmt.name}: {_message(exc)}") from exc
 
 
-def _load(store: ox.Store, file: Path, *, fold: bool = False) -> None:
-    """Load one RDF file into a store; with ``fold``, its quads also go to the default graph."""
+def load_into(store: ox.Store, file: str | os.PathLike[str], *, fold: bool = False) -> None:
+    """Load one RDF file into a store; with ``fold``, its quads also go to the default graph.
+
+    Raises:
+        RdfError: If the format is unknown or the content is not valid.
+    """
+    file = Path(file)
     fmt = rdf_format(file)
     try:
         store.bulk_load(path=file, format=fmt)
@@ -181,10 +187,10 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     """
     file = export_file(path)
     store = ox.Store()
-    _load(store, file, fold=True)
+    load_into(store, file, fold=True)
     dataset = Path(path) / DATASET_FILE
     if Path(path).is_dir() and dataset.is_file() and dataset != file:
-        _load(store, dataset)
+        load_into(store, dataset)
     return store
 
 

@@ -37,16 +37,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import rdf
 from kg.query.results import QueryError
+from kg.rdf import DATASET_FILE, EXPORT_FILES
 
 #: Folder (next to the exports) holding the stores.
 STORE_DIR = "graph.oxigraph"
 #: Bump when the store's content or layout changes: every existing store is then rebuilt.
 STORE_FORMAT = 1
 #: Files giving the default graph of an exports folder, first found wins (N-Triples parse fastest).
-TRIPLE_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld")
-#: The file giving the named graphs (one per document).
-DATASET_FILE = "graph.trig"
+TRIPLE_FILES: tuple[str, ...] = tuple(f for f in EXPORT_FILES if f != DATASET_FILE)
 
 
 class StoreError(QueryError):
@@ -77,16 +77,16 @@ class Sources:
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    """Return the RDF format of a file from its extension.
+    """Return the RDF format of a file from its extension (:func:`kg.rdf.rdf_format`).
 
     Raises:
         StoreError: If the extension is not an RDF format pyoxigraph reads.
 
     """
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if fmt is None:
-        raise StoreError(f"unknown graph format {path.suffix!r} ({path})")
-    return fmt
+    try:
+        return rdf.rdf_format(path)
+    except rdf.RdfError as exc:
+        raise StoreError(str(exc)) from exc
 
 
 def find_sources(path: Path) -> Sources:
@@ -112,7 +112,7 @@ def find_sources(path: Path) -> Sources:
 
 
 def load_graph_file(store: ox.Store, path: Path, *, fold: bool = False) -> None:
-    """Load one export file into ``store`` (the one place that reads RDF for queries).
+    """Load one export file into ``store`` (:func:`kg.rdf.load_into`).
 
     Triples go to the default graph, quads to their named graph; with ``fold`` the quads also go
     to the default graph (the union of a lone TriG file's documents).
@@ -121,13 +121,9 @@ def load_graph_file(store: ox.Store, path: Path, *, fold: bool = False) -> None:
         StoreError: If the file is not valid RDF of the format its extension says.
 
     """
-    fmt = rdf_format(path)
     try:
-        store.bulk_load(path=str(path), format=fmt)
-        if fold:
-            triples = ox.parse(path=str(path), format=fmt)
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in triples)
-    except (SyntaxError, ValueError, OSError) as exc:
+        rdf.load_into(store, path, fold=fold)
+    except (rdf.RdfError, OSError) as exc:
         raise StoreError(f"cannot load {path}: {exc}") from exc
 
 
