@@ -312,7 +312,7 @@ def test_load_errors_are_clear(tmp_path: Path) -> None:
         q.load_store(bad)
     assert not list((tmp_path / "bad.ttl.oxigraph").glob("[!.]*"))  # no half-built store left
     (tmp_path / "g.xyz").write_text("", encoding="utf-8")
-    with pytest.raises(st.StoreError, match="unknown graph format"):
+    with pytest.raises(st.StoreError, match="unknown RDF format"):
         q.load_store(tmp_path / "g.xyz")
 
 
