@@ -99,6 +99,11 @@ class Lexicon:
         """Every word that can be part of a title ("secretary", "of", "state", "former" …)."""
         return frozenset(w for t in self.titles for w in t.split()) | self.title_modifiers
 
+    @cached_property
+    def title_heads(self) -> frozenset[str]:
+        """One-word titles ("president", "secretary", "general"): never the end of a name."""
+        return frozenset(t for t in self.titles if " " not in t and "-" not in t)
+
     def words(self, name: str) -> frozenset[str]:
         """A named word list (``"deploy_verbs"`` …).
 

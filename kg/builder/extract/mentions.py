@@ -111,17 +111,20 @@ def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
                 break
         start, end = trim(doc, start, end)
         if ent.label_ in ("PERSON", "ORG"):
-            start, end = extend_name(doc, start, end, taken)
+            start, end = extend_name(doc, start, end, taken, res.lexicon.title_heads)
         if start >= end:
             continue
         yield from split_prefixes(doc, start, end, ent.label_, res)
 
 
-def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
+def extend_name(
+    doc: Doc, start: int, end: int, taken: set[int], titles: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """Grow a name span over untagged proper nouns of the same noun phrase.
 
     The small model often tags only part of a name: "Aidos [Ukibay]", "[Roch Marc] Christian
-    Kaboré". Neighbouring capitalised proper nouns joined to the span by ``compound`` belong to it.
+    Kaboré". Neighbouring capitalised proper nouns joined to the span by ``compound`` belong to it;
+    a title after a name is not part of it ("[NATO] Secretary General X").
     """
     inside = set(range(start, end))
     while start > 0:
@@ -139,6 +142,8 @@ def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, i
     while end < len(doc):
         nxt = doc[end]
         if nxt.i in taken or nxt.pos_ != "PROPN" or not nxt.text[:1].isupper():
+            break
+        if nxt.lower_ in titles:
             break
         if not (doc[end - 1].head.i == nxt.i or nxt.dep_ in ("compound", "flat")):
             break

@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from kg.builder.extract.guards import cancelled
+from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import Found, title_relation
 from kg.builder.extract.rules import MATCHERS, Rule
 from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
+
+(PAST,) = uses("past_title_markers")
+#: How many words of a body's name may stand between its state and a title ("Chinese foreign
+#: ministry spokesman", "Nigeria's central bank governor").
+BODY_WORDS = 3
 
 
 def title_tokens_left(view: DocView, end: int) -> list[Token]:
@@ -78,6 +84,49 @@ def owner_before(view: DocView, i: int) -> Mention | None:
     return None
 
 
+def is_body_word(view: DocView, token: Token) -> bool:
+    """A common noun naming a body ("ministry", "army", "forces", "bank")."""
+    lex = view.res.lexicon
+    low = token.lower_
+    return token.is_lower and (
+        low in lex.org_heads or any(low in m.split() for m in lex.military_orgs)
+    )
+
+
+def body_owner_before(view: DocView, i: int) -> Mention | None:
+    """The state or body owning an unnamed body named just before token ``i``.
+
+    "Chinese foreign ministry [spokesman]", "Nigeria's central bank [governor]": the title is held
+    in the body, and the body belongs to the state before it.
+    """
+    doc = view.doc
+    if i == 0 or not is_body_word(view, doc[i - 1]):
+        return None
+    j = i - 1
+    while j >= 0 and i - j <= BODY_WORDS and view.mention(doc[j]) is None:
+        if not doc[j].is_lower or doc[j].pos_ not in ("NOUN", "ADJ"):
+            return None
+        j -= 1
+    return owner_before(view, j + 1)
+
+
+def past_before(view: DocView, i: int) -> bool:
+    """Whether a word marking a title held no more comes just before token ``i``.
+
+    "Former Nigerian President X": the marker may stand before the state that owns the title.
+    """
+    doc, past = view.doc, view.words(PAST)
+    for j in range(i - 1, max(-1, i - 5), -1):
+        t = doc[j]
+        if t.lower_ in past:
+            return True
+        if t.is_punct and t.text not in ("-", "–"):
+            return False
+        if t.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ"):
+            return False
+    return False
+
+
 def title_phrase(tokens: list[Token]) -> str:
     """The title as written, without a leading "the/a"."""
     return " ".join(t.text for t in tokens if t.lower_ not in ("the", "a", "an"))
@@ -85,20 +134,47 @@ def title_phrase(tokens: list[Token]) -> str:
 
 def title_owner(view: DocView, noun: Token) -> Mention | None:
     """Whom a title noun is the title for: "spokeswoman for X", "X's minister", "EU envoy"."""
-    for c in noun.children:
-        if c.dep_ in ("poss", "compound", "nmod", "amod"):
-            m = view.mention(c)
-            if m is not None and m.cls in PLACES | ORG_LIKE:
-                return m
+    return title_holder_of(view, noun)[0]
+
+
+def _owner_among(view: DocView, tokens: list[Token]) -> Mention | None:
+    for c in tokens:
+        m = view.mention(c)
+        if m is not None and m.cls in PLACES | ORG_LIKE:
+            return m
+    return None
+
+
+def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
+    """Whom a title noun is the title for, and whether the title is held in a body of it.
+
+    "X's minister", "EU envoy", "spokeswoman for X", "head of the KNB": the title is for X.
+    "France's armed forces chief", "head of the Finnish central bank": the title is held in an
+    unnamed body of the state (its holder works for the state).
+    """
+    mods = [c for c in noun.children if c.dep_ in ("poss", "compound", "nmod", "amod")]
+    bodies = [c for c in mods if view.mention(c) is None and is_body_word(view, c)]
+    owner = _owner_among(view, mods)
+    if owner is None:
+        for body in bodies:  # "France's [armed forces] chief" (the state may hang on the body)
+            owner = _owner_among(view, [c for c in body.children if c.dep_ in ("poss", "amod")])
+            if owner is not None:
+                break
+    if owner is not None:
+        return owner, bool(bodies)
     for p in pobjs(noun, {"for", "of", "at", "to", "in", "with"}):
         m = view.mention(p)
         if m is not None and m.cls in PLACES | ORG_LIKE:
-            return m
+            return m, False
         for q in pobjs(p, {"of"}):  # "head of the KNB" / "chief of staff of X"
             m = view.mention(q)
             if m is not None and m.cls in PLACES | ORG_LIKE:
-                return m
-    return None
+                return m, False
+        if m is None and is_body_word(view, p):  # "head of the Finnish central bank"
+            owner = _owner_among(view, [c for c in p.children if c.dep_ in ("poss", "amod")])
+            if owner is not None and owner.cls == "Country":
+                return owner, True
+    return None, False
 
 
 def title_of_noun(view: DocView, noun: Token) -> str:
@@ -117,19 +193,38 @@ def title_of_noun(view: DocView, noun: Token) -> str:
 @MATCHERS("prenominal_title")
 def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
     """Titles before a name: "French President Emmanuel Macron", "Russia's Foreign Minister X"."""
+    doc, lex = view.doc, view.res.lexicon
     for m in view.index.mentions:
         if m.cls != "Person" or not m.is_name:
             continue
-        title = title_tokens_left(view, m.token_start)
+        end = m.token_start
+        while (  # "Energy Minister Prince X", "Prime Minister Sir X": an honorific in between
+            end > 0
+            and end > m.token_start - 2
+            and doc[end - 1].lower_ in lex.honorifics
+            and doc[end - 1].lower_ not in lex.title_vocab
+            and view.mention(doc[end - 1]) is None
+        ):
+            end -= 1
+        title = title_tokens_left(view, end)
         phrases = split_titles(view, title)
         if not phrases:
             continue
-        token = view.doc[m.token_start]
+        token = doc[m.token_start]
         owner = owner_before(view, title[0].i)
+        of_body = False
+        if owner is None:
+            owner = body_owner_before(view, title[0].i)
+            of_body = owner is not None
+        start = owner.token_start if owner is not None else title[0].i
+        if past_before(view, min(start, title[0].i)):
+            owner = None
+        # the owner goes with the last title that is a position, not an honorific ("Supreme
+        # Leader Ayatollah X", "Chad's Interim President and General X")
+        positions = [n for n, p in enumerate(phrases) if p.lower() not in lex.honorifics]
+        last = positions[-1] if positions else len(phrases) - 1
         for n, phrase in enumerate(phrases):
-            # the owner goes with the last title ("Chad's Interim President and General X")
-            last = n == len(phrases) - 1
-            yield Found(m, owner if last else None, token, phrase)
+            yield Found(m, owner if n == last else None, token, phrase, of_body)
 
 
 @MATCHERS("as_title")
@@ -150,7 +245,8 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
             phrase = title_of_noun(view, noun)
             if title_relation(view, phrase) is None:
                 continue
-            yield Found(m, title_owner(view, noun), noun, phrase)
+            owner, of_body = title_holder_of(view, noun)
+            yield Found(m, owner, noun, phrase, of_body)
 
 
 @MATCHERS("appositive_title")
@@ -171,4 +267,7 @@ def appositive_title(view: DocView, rule: Rule) -> Iterator[Found]:
             if title_relation(view, phrase) is None:
                 continue
             seen.add((m.key, noun.i))
-            yield Found(m, title_owner(view, noun), noun, phrase)
+            owner, of_body = title_holder_of(view, noun)
+            if any(c.lower_ in view.words(PAST) for c in noun.children):
+                owner = None  # "X, the late president"
+            yield Found(m, owner, noun, phrase, of_body)
