@@ -14,7 +14,11 @@ from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
-(PAST,) = uses("past_title_markers")
+PAST, APPOINT, HELD, ENDED = uses(
+    "past_title_markers", "appointment_verbs", "holding_post_verbs", "ended_post_preps"
+)
+#: Pronouns by which one names oneself ("named himself head of the council").
+REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 #: How many words of a body's name may stand between its state and a title ("Chinese foreign
 #: ministry spokesman", "Nigeria's central bank governor").
 BODY_WORDS = 3
@@ -178,7 +182,10 @@ def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
 
 
 def title_of_noun(view: DocView, noun: Token) -> str:
-    """The title phrase headed by a noun, with its title modifiers ("foreign minister")."""
+    """The title phrase headed by a noun, with its title modifiers ("foreign minister").
+
+    A hyphenated prefix counts however the parser attached it ("vice-president", "ex-minister").
+    """
     mods = [
         c
         for c in noun.subtree
@@ -187,7 +194,17 @@ def title_of_noun(view: DocView, noun: Token) -> str:
         and view.mention(c) is None
         and (c.lower_ in view.res.lexicon.title_modifiers or title_relation(view, c.text))
     ]
-    return title_phrase(sorted(mods + [noun], key=lambda t: t.i))
+    doc, i = view.doc, noun.i
+    while (
+        i >= 2
+        and doc[i - 1].text in ("-", "–")
+        and not doc[i - 2].whitespace_
+        and doc[i - 2].lower_ in view.res.lexicon.title_vocab
+    ):
+        mods += [doc[i - 2], doc[i - 1]]
+        i -= 2
+    tokens = sorted(set(mods + [noun]), key=lambda t: t.i)
+    return "".join(t.text_with_ws for t in tokens if t.lower_ not in ("the", "a", "an")).strip()
 
 
 @MATCHERS("prenominal_title")
@@ -237,7 +254,7 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         verb = head.head
-        if cancelled(view, verb):
+        if cancelled(view, verb) or held_before(view, verb):
             continue
         for noun in pobjs(verb, {"as"}):
             if view.mention(noun) is not None:
@@ -247,6 +264,48 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
                 continue
             owner, of_body = title_holder_of(view, noun)
             yield Found(m, owner, noun, phrase, of_body)
+
+
+def held_before(view: DocView, verb: Token) -> bool:
+    """A predicate saying a post was held in the past: "was president", "served as ... until".
+
+    Verbs of holding a post ("be", "serve") in the simple past speak of a post held before; so
+    does any predicate with "until".
+    """
+    if any(c.dep_ == "prep" and c.lower_ in view.words(ENDED) for c in verb.children):
+        return True
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    return verb.tag_ == "VBD" and not perfect and verb.lemma_.lower() in view.words(HELD)
+
+
+@MATCHERS("predicate_title")
+def predicate_title(view: DocView, rule: Rule) -> Iterator[Found]:
+    """Titles said of a person: "X is the president of Y", "X was named head of Y".
+
+    Also "X, who is also Y's envoy", "the board made X chairman", "X became chairman of Y". A
+    post held before ("X was prime minister until 2019") is no title of the person now.
+    """
+    appoint = view.words(APPOINT)
+    for noun in view.tokens:
+        if noun.dep_ not in ("attr", "oprd") or view.mention(noun) is not None:
+            continue
+        verb = noun.head
+        lemma = verb.lemma_.lower()
+        if lemma not in appoint and lemma not in view.words(HELD):
+            continue
+        if held_before(view, verb) or cancelled(view, verb):
+            continue
+        phrase = title_of_noun(view, noun)
+        if title_relation(view, phrase) is None:
+            continue
+        objects = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ not in REFLEXIVE]
+        if objects:  # "the board named X chairman"
+            people = view.mentions_in(objects, {"Person"})
+        else:
+            people = [m for m in view.subjects(verb) if m.cls == "Person"]
+        owner, of_body = title_holder_of(view, noun)
+        for person in people:
+            yield Found(person, owner, noun, phrase, of_body)
 
 
 @MATCHERS("appositive_title")
