@@ -119,3 +119,58 @@ def test_built_graph_has_no_pronoun_or_reference_among_aliases(build):
     banned = {"he", "she", "his", "her", "it", "its", "country", "company", "government"}
     for label, d in nodes.items():
         assert not banned & {a.lower() for a in d["alt_labels"]}, (label, d["alt_labels"])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "person", "title"),
+    [
+        (
+            "Former Kenyan President Daniel Mwangi visited Nairobi on Monday.",
+            "Daniel Mwangi",
+            "Former President",
+        ),
+        ("The late Norwegian King Olav Berg was buried on Friday.", "Olav Berg", "late King"),
+        ("Indonesian army commander General Budi Santoso spoke.", "Budi Santoso", "army commander"),
+        (
+            "Saudi Energy Minister Prince Faisal bin Khalid spoke.",
+            "Faisal bin Khalid",
+            "Energy Minister",
+        ),
+    ],
+)
+def test_titles_keep_what_qualifies_them(build, text, person, title):
+    nodes, _ = build(text)
+    assert title in nodes[person]["titles"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The late Norwegian King Olav Berg was buried on Friday.",
+        "The ex-President of Norway, Olav Berg, opened the museum.",
+        "Then-President Olav Berg of Norway signed the treaty in 1994.",
+        "Olav Berg, Norway's president-elect, met reporters.",
+        "Olav Berg served as president of Norway for six years.",
+    ],
+)
+def test_no_title_held_no_more_or_not_yet_makes_a_leader(build, text):
+    _, triples = build(text)
+    assert not {t for t in triples if t[0] == "Olav Berg" and t[1] in ("leaderOf", "worksFor")}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Norwegian King Olav Berg opened the bridge on Friday.",
+        "The President of Norway, Olav Berg, opened the museum.",
+        "President Olav Berg of Norway signed the treaty on Monday.",
+        "Olav Berg, Norway's president, met reporters.",
+        "Olav Berg serves as president of Norway.",
+    ],
+)
+def test_the_same_titles_held_now_make_a_leader(build, text):
+    _, triples = build(text)
+    assert ("Olav Berg", "leaderOf", "Norway") in triples

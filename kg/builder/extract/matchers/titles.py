@@ -8,7 +8,8 @@ from spacy.tokens import Token
 
 from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
-from kg.builder.extract.relations import Found, title_relation
+from kg.builder.extract.matchers.offices import is_national_office, office_state
+from kg.builder.extract.relations import Found, held_no_more, title_relation
 from kg.builder.extract.rules import MATCHERS, Rule
 from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
@@ -108,14 +109,14 @@ def body_owner_before(view: DocView, i: int) -> Mention | None:
         return None
     j = i - 1
     while j >= 0 and i - j <= BODY_WORDS and view.mention(doc[j]) is None:
-        if not doc[j].is_lower or doc[j].pos_ not in ("NOUN", "ADJ"):
+        if not (doc[j].is_lower and doc[j].is_alpha) or doc[j].pos_ not in ("NOUN", "PROPN", "ADJ"):
             return None
         j -= 1
     return owner_before(view, j + 1)
 
 
-def past_before(view: DocView, i: int) -> bool:
-    """Whether a word marking a title held no more comes just before token ``i``.
+def past_before(view: DocView, i: int) -> str | None:
+    """A word marking a title held no more just before token ``i``, if any.
 
     "Former Nigerian President X": the marker may stand before the state that owns the title.
     """
@@ -123,12 +124,12 @@ def past_before(view: DocView, i: int) -> bool:
     for j in range(i - 1, max(-1, i - 5), -1):
         t = doc[j]
         if t.lower_ in past:
-            return True
+            return t.text
         if t.is_punct and t.text not in ("-", "–"):
-            return False
+            return None
         if t.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ"):
-            return False
-    return False
+            return None
+    return None
 
 
 def title_phrase(tokens: list[Token]) -> str:
@@ -207,12 +208,18 @@ def title_of_noun(view: DocView, noun: Token) -> str:
     return "".join(t.text_with_ws for t in tokens if t.lower_ not in ("the", "a", "an")).strip()
 
 
+def names_a_thing(view: DocView, m: Mention) -> bool:
+    """A "person" whose name modifies a common noun: "the Sultan Murat barracks" is a place."""
+    head = view.doc[m.token_end - 1]
+    return head.dep_ == "compound" and head.head.pos_ == "NOUN" and view.mention(head.head) is None
+
+
 @MATCHERS("prenominal_title")
 def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
     """Titles before a name: "French President Emmanuel Macron", "Russia's Foreign Minister X"."""
     doc, lex = view.doc, view.res.lexicon
     for m in view.index.mentions:
-        if m.cls != "Person" or not m.is_name:
+        if m.cls != "Person" or not m.is_name or names_a_thing(view, m):
             continue
         end = m.token_start
         while (  # "Energy Minister Prince X", "Prime Minister Sir X": an honorific in between
@@ -233,15 +240,20 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if owner is None:
             owner = body_owner_before(view, title[0].i)
             of_body = owner is not None
+        if owner is None:  # "President X of Egypt", "Chairman X of Acme Corp"
+            after = pobjs(doc[m.token_end - 1], {"of"})
+            owner = next((o for o in view.mentions_in(after, PLACES | ORG_LIKE)), None)
         start = owner.token_start if owner is not None else title[0].i
-        if past_before(view, min(start, title[0].i)):
-            owner = None
+        past = past_before(view, min(start, title[0].i))
         # the owner goes with the last title that is a position, not an honorific ("Supreme
         # Leader Ayatollah X", "Chad's Interim President and General X")
         positions = [n for n, p in enumerate(phrases) if p.lower() not in lex.honorifics]
         last = positions[-1] if positions else len(phrases) - 1
         for n, phrase in enumerate(phrases):
-            yield Found(m, owner if n == last else None, token, phrase, of_body)
+            if n == last and past:  # "Former Nigerian President X": a former President
+                yield Found(m, None, token, f"{past} {phrase}")
+            else:
+                yield Found(m, owner if n == last else None, token, phrase, of_body)
 
 
 @MATCHERS("as_title")
@@ -330,3 +342,35 @@ def appositive_title(view: DocView, rule: Rule) -> Iterator[Found]:
             if any(c.lower_ in view.words(PAST) for c in noun.children):
                 owner = None  # "X, the late president"
             yield Found(m, owner, noun, phrase, of_body)
+
+
+def has_possessor(view: DocView, found: Found) -> bool:
+    """Whether a title found without an owner still has a possessor ("the Solomons' Premier")."""
+    doc = view.doc
+    if found.anchor.i < found.subject.token_start:  # an apposition: the title noun
+        return any(c.dep_ == "poss" for c in found.anchor.children)
+    title = title_tokens_left(view, found.subject.token_start)
+    i = title[0].i if title else found.subject.token_start
+    return i > 0 and doc[i - 1].text in ("'s", "’s", "'", "’")
+
+
+@MATCHERS("office_in_context")
+def office_in_context(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state's office named by its title alone: "President X" in an article about one state.
+
+    Only offices of states ("President", "Prime Minister", "Interior Minister"), only where the
+    text gives the state (see :func:`~kg.builder.extract.matchers.offices.office_state`), and
+    never for a person the article already ties to a state by another title.
+    """
+    found = list(prenominal_title(view, rule)) + list(appositive_title(view, rule))
+    tied = {f.subject.key for f in found if f.object is not None and f.object.cls == "Country"}
+    for f in found:
+        if f.object is not None or f.subject.key in tied or held_no_more(view, f.title):
+            continue
+        if has_possessor(view, f):
+            continue  # "the Solomons' Prime Minister": the title has an owner, unrecognised
+        if not is_national_office(view, f.title):
+            continue
+        state = office_state(view, f.subject, f.anchor)
+        if state is not None:
+            yield Found(f.subject, state, f.anchor, f.title)

@@ -1,0 +1,153 @@
+"""Whose office a bare title is: "President X" in an article about one country.
+
+News names a state's own leaders and ministers by their title alone ("President X", "the Interior
+Minister, Y") when the story is about that state. A reader takes the state from the clause ("The
+Turkish parliament ratified the bill and President X signed it") or from the article, when one
+state plainly dominates it and the sentence names no other. Where the article is about several
+states, the title stays without a state: a missing fact costs less than a wrong one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Token
+
+from kg.builder.extract.lexicon import uses
+from kg.builder.extract.relations import title_words
+from kg.builder.extract.view import DocView
+from kg.model import Mention
+
+(NATIONAL,) = uses("national_office_titles")
+#: Share of the article's mentions of states that the dominant state must have.
+DOMINANT_SHARE = 0.6
+#: How many mentions the dominant state needs at least.
+DOMINANT_MIN = 3
+#: How a state carries a clause: as the modifier of one of its nouns ("The Turkish parliament
+#: ratified the bill", "X led the Russian delegation"). A state that is itself a subject or object
+#: is another actor ("X asked Australia for help", "and Kigali sent soldiers").
+STATE_SLOTS = ("poss", "amod", "compound", "nmod")
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "xcomp", "parataxis"})
+_KEY = "kg.offices"
+
+
+def is_national_office(view: DocView, title: str) -> bool:
+    """Whether a title is a state's office ("President", "Interior Minister", "Premier")."""
+    words = title_words(title)
+    offices = view.words(NATIONAL)
+    return any(" ".join(words[i:]) in offices for i in range(len(words)))
+
+
+def state_of(view: DocView, m: Mention) -> str | None:
+    """The state a mention names: a country, its demonym, or its capital city (the government)."""
+    if m.source in ("inner", "coref") or m.source.endswith("-ref"):
+        return None
+    if m.cls == "Country":
+        return m.key
+    entry = view.res.gazetteer.get(m.key)
+    if entry is not None and entry.capital and entry.country:
+        return entry.country
+    return None
+
+
+class States:
+    """The states an article names, counted once per document (mentions of names and demonyms)."""
+
+    def __init__(self, view: DocView) -> None:
+        self.by_token: dict[int, str] = {}
+        self.mention: dict[str, Mention] = {}
+        counts: Counter[str] = Counter()
+        for m in view.index.mentions:
+            key = state_of(view, m)
+            if key is None:
+                continue
+            counts[key] += 1
+            self.by_token[m.token_end - 1] = key  # the name's last word: its head
+            if m.cls == "Country":
+                self.mention.setdefault(key, m)
+        self.dominant: str | None = None
+        total = sum(counts.values())
+        if counts:
+            key, n = counts.most_common(1)[0]
+            if n >= DOMINANT_MIN and n >= DOMINANT_SHARE * total and key in self.mention:
+                self.dominant = key
+
+    @classmethod
+    def of(cls, view: DocView) -> States:
+        """The states of the view's document (made once)."""
+        states = view.cache.get(_KEY)
+        if states is None:
+            states = view.cache[_KEY] = cls(view)
+        return states
+
+    def in_span(self, start: int, end: int) -> list[tuple[int, str]]:
+        """``(token, state)`` of the state mentions whose last word is in ``[start, end)``."""
+        return [(i, k) for i, k in self.by_token.items() if start <= i < end]
+
+
+def clause_head(token: Token) -> Token:
+    """The verb heading the clause a token is in."""
+    t = token
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in _CLAUSE_DEPS:
+            return t
+        if t.head is t:
+            return t
+        t = t.head
+    return t
+
+
+def clause_group(verb: Token) -> set[int]:
+    """A clause and the clauses coordinated with it ("X ratified it and Y signed it")."""
+    root = verb
+    while root.dep_ in ("conj", "xcomp") and root.head is not root:
+        root = root.head
+    out: set[int] = set()
+    todo = [root]
+    while todo:
+        t = todo.pop()
+        if t.i in out:
+            continue
+        out.add(t.i)
+        todo += [c for c in t.children if c.dep_ in ("conj", "xcomp") and c.pos_ in ("VERB", "AUX")]
+    return out
+
+
+def _carries_state(view: DocView, token: Token) -> bool:
+    """A state that modifies a noun of its clause: "The [Turkish] parliament" (the clause's state).
+
+    Not "arrived in [China]", "[Chinese] Premier Li", "[Russia]'s Lavrov": a place, or the state
+    of someone else.
+    """
+    if token.dep_ not in STATE_SLOTS:
+        return False
+    head = token.head
+    if view.mention(head) is not None and view.mention(head).cls == "Person":
+        return False
+    return head.lower_ not in view.res.lexicon.title_vocab
+
+
+def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | None:
+    """The state whose office a title without an owner is, when the text makes it plain.
+
+    1. The title's clause (or a clause coordinated with it) names exactly one state, as its
+       subject or as the modifier of one of its nouns: that state.
+    2. Else one state dominates the article and the sentence names no other state: that state.
+    """
+    states = States.of(view)
+    sent = anchor.sent
+    here = states.in_span(sent.start, sent.end)
+    group = clause_group(clause_head(view.doc[person.token_end - 1]))
+    local = {
+        key
+        for i, key in here
+        if clause_head(view.doc[i]).i in group and _carries_state(view, view.doc[i])
+    }
+    if len(local) == 1:
+        return states.mention.get(next(iter(local)))
+    if local:
+        return None
+    named = {key for _, key in here}
+    if states.dominant is not None and named <= {states.dominant}:
+        return states.mention[states.dominant]
+    return None
