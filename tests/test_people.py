@@ -174,3 +174,50 @@ def test_no_title_held_no_more_or_not_yet_makes_a_leader(build, text):
 def test_the_same_titles_held_now_make_a_leader(build, text):
     _, triples = build(text)
     assert ("Olav Berg", "leaderOf", "Norway") in triples
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "banned"),
+    [
+        ("Senator Ann Wells of Ohio said the bill would pass.", ("Ann Wells", "*", "Ohio")),
+        (
+            "Prices will rise, said Karl Frei, a director of Alpine Bank.",
+            ("Karl Frei", "leaderOf", "Alpine Bank"),
+        ),
+        (
+            "Maria Ortiz, formerly chairman of Delta Corp, joined the board.",
+            ("Maria Ortiz", "leaderOf", "Delta Corp"),
+        ),
+        (
+            "John Cole, then head of the Federal Aviation Agency, kept silent.",
+            ("John Cole", "leaderOf", "Federal Aviation Agency"),
+        ),
+        (
+            "Dutch analyst Jan de Vries said coffee prices would fall.",
+            ("Jan de Vries", "worksFor", "Netherlands"),
+        ),
+        (
+            "Tom Reed, assistant secretary of state for Africa, said aid would grow.",
+            ("Tom Reed", "worksFor", "Africa"),
+        ),
+        (
+            "Kenyan coffee growers association chairman Peter Otieno said exports fell.",
+            ("Peter Otieno", "*", "Kenya"),
+        ),
+        (
+            "U.S. officials said the U.S. budget would be cut. U.S. banks agreed. The plan will be "
+            "explained to the U.S. when Finance Minister Ken Sato visits Washington.",
+            ("Ken Sato", "*", "United States"),
+        ),
+        (
+            "U.S. lawmakers met in Washington. U.S. banks and the U.S. Treasury agreed. "
+            "They hailed President Ronald Hale's speech on the Iran arms affair.",
+            ("Ronald Hale", "*", "Iran"),
+        ),
+    ],
+)
+def test_no_employer_or_state_from_where_a_person_is_from_or_goes(build, text, banned):
+    _, triples = build(text)
+    found = {t for t in triples if t[1] in ("leaderOf", "worksFor", "spokespersonFor")}
+    assert not [t for t in found if all(b in ("*", x) for b, x in zip(banned, t, strict=True))]

@@ -12,8 +12,12 @@ from kg.builder.extract.rules import Hit, Rule, passes, resolve_role, run_python
 from kg.builder.extract.view import DocView
 from kg.model import Attribute, Mention, Relation
 
-PAST, DEPUTY, STATE_LEADERS, NOT_OF_STATE = uses(
-    "past_title_markers", "deputy_title_markers", "state_leader_titles", "non_state_leader_markers"
+PAST, DEPUTY, STATE_LEADERS, NOT_OF_STATE, PRIVATE = uses(
+    "past_title_markers",
+    "deputy_title_markers",
+    "state_leader_titles",
+    "non_state_leader_markers",
+    "private_titles",
 )
 
 
@@ -27,7 +31,8 @@ class Found:
         anchor: The token whose sentence is the evidence.
         title: For titles, the title as written ("Foreign Minister").
         of_body: For titles, the title is held in a body of the object ("Chinese foreign ministry
-            spokesman", "France's armed forces chief"): its holder works for the object.
+            spokesman", "France's armed forces chief") or is one of many ("a director of X"):
+            its holder works for the object.
     """
 
     subject: Mention
@@ -67,11 +72,17 @@ def title_property(view: DocView, found: Found) -> str | None:
       "King", "leader"); its commanders, governors and chiefs work for it, and an opposition
       leader leads no state.
     - A title in a body of the object ("foreign ministry spokesman") works for the object.
+    - A place is led (a mayor, a governor) but employs nobody; an analyst or an executive with a
+      nationality ("West German analyst X") works for no state.
     """
     prop = title_relation(view, found.title)
     if prop is None or found.object is None or held_no_more(view, found.title):
         return None
     words = title_words(found.title)
+    if found.object.cls == "Location" and prop != "leaderOf":
+        return None  # "assistant secretary for Africa", "Senator X of Ohio": no employer
+    if found.object.cls == "Country" and ends_with(" ".join(words), view.words(PRIVATE)):
+        return None  # "West German analyst X" is from the state, not in its service
     if prop == "leaderOf" and set(words) & view.words(DEPUTY):
         return "worksFor"
     if (
@@ -88,8 +99,12 @@ def title_property(view: DocView, found: Found) -> str | None:
 
 def is_state_leader(view: DocView, words: list[str]) -> bool:
     """Whether a title's words name a head of state or government ("Prime Minister", "King")."""
-    phrase = " ".join(words)
-    return any(phrase == t or phrase.endswith(" " + t) for t in view.words(STATE_LEADERS))
+    return ends_with(" ".join(words), view.words(STATE_LEADERS))
+
+
+def ends_with(phrase: str, titles: frozenset[str]) -> bool:
+    """Whether a title phrase is, or ends with, one of ``titles`` ("interim president")."""
+    return any(phrase == t or phrase.endswith(" " + t) for t in titles)
 
 
 def pattern_found(view: DocView, hit: Hit) -> Iterator[Found]:

@@ -18,14 +18,17 @@ from kg.builder.extract.relations import title_words
 from kg.builder.extract.view import DocView
 from kg.model import Mention
 
-(NATIONAL,) = uses("national_office_titles")
+NATIONAL, BODIES, TOWARDS = uses(
+    "national_office_titles", "state_body_nouns", "foreign_party_preps"
+)
 #: Share of the article's mentions of states that the dominant state must have.
 DOMINANT_SHARE = 0.6
 #: How many mentions the dominant state needs at least.
 DOMINANT_MIN = 3
-#: How a state carries a clause: as the modifier of one of its nouns ("The Turkish parliament
-#: ratified the bill", "X led the Russian delegation"). A state that is itself a subject or object
-#: is another actor ("X asked Australia for help", "and Kigali sent soldiers").
+#: How a state carries a clause: as the modifier of a body of the state in it ("The Turkish
+#: parliament ratified the bill", "X led the Russian delegation"). A state that is itself a subject
+#: or object is another actor ("X asked Australia for help", "and Kigali sent soldiers"); one that
+#: modifies other nouns says what they are about ("the Iran arms scandal").
 STATE_SLOTS = ("poss", "amod", "compound", "nmod")
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "xcomp", "parataxis"})
 _KEY = "kg.offices"
@@ -114,17 +117,30 @@ def clause_group(verb: Token) -> set[int]:
 
 
 def _carries_state(view: DocView, token: Token) -> bool:
-    """A state that modifies a noun of its clause: "The [Turkish] parliament" (the clause's state).
+    """A state that modifies a body of the state in its clause: "The [Turkish] parliament".
 
-    Not "arrived in [China]", "[Chinese] Premier Li", "[Russia]'s Lavrov": a place, or the state
-    of someone else.
+    Not "arrived in [China]", "[Chinese] Premier Li", "[Russia]'s Lavrov", "the [Iran] arms
+    scandal": a place, the state of someone else, what something is about.
     """
     if token.dep_ not in STATE_SLOTS:
         return False
     head = token.head
-    if view.mention(head) is not None and view.mention(head).cls == "Person":
-        return False
-    return head.lower_ not in view.res.lexicon.title_vocab
+    return view.mention(head) is None and head.is_lower and head.lower_ in view.words(BODIES)
+
+
+def _visited(view: DocView, person: Mention, token: Token) -> bool:
+    """A state the sentence goes to or deals with, as a foreign party.
+
+    "X visits [Washington]", "the plan was explained to [the U.S.]", "talks with [Japan]": the
+    object of a verb of the person, or of a preposition of direction or dealings. ("Protests
+    across [France]" is no such object.)
+    """
+    if token.dep_ == "pobj":
+        return token.head.lower_ in view.words(TOWARDS)
+    verb = clause_head(token)
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    own = any(person.token_start <= s.i < person.token_end for s in subjects)
+    return own and token.dep_ in ("dobj", "dative", "npadvmod", "attr")
 
 
 def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | None:
@@ -132,7 +148,8 @@ def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | Non
 
     1. The title's clause (or a clause coordinated with it) names exactly one state, as its
        subject or as the modifier of one of its nouns: that state.
-    2. Else one state dominates the article and the sentence names no other state: that state.
+    2. Else one state dominates the article, the sentence names no other state, and not as the
+       place the person goes to or the party he addresses ("X visits Washington"): that state.
     """
     states = States.of(view)
     sent = anchor.sent
@@ -148,6 +165,8 @@ def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | Non
     if local:
         return None
     named = {key for _, key in here}
-    if states.dominant is not None and named <= {states.dominant}:
-        return states.mention[states.dominant]
-    return None
+    if states.dominant is None or not named <= {states.dominant}:
+        return None
+    if any(_visited(view, person, view.doc[i]) for i, _ in here):
+        return None
+    return states.mention[states.dominant]

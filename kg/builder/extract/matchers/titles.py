@@ -15,8 +15,12 @@ from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
-PAST, APPOINT, HELD, ENDED = uses(
-    "past_title_markers", "appointment_verbs", "holding_post_verbs", "ended_post_preps"
+PAST, APPOINT, HELD, ENDED, BODIES = uses(
+    "past_title_markers",
+    "appointment_verbs",
+    "holding_post_verbs",
+    "ended_post_preps",
+    "state_body_nouns",
 )
 #: Pronouns by which one names oneself ("named himself head of the council").
 REFLEXIVE = frozenset({"himself", "herself", "themselves"})
@@ -90,12 +94,21 @@ def owner_before(view: DocView, i: int) -> Mention | None:
 
 
 def is_body_word(view: DocView, token: Token) -> bool:
-    """A common noun naming a body ("ministry", "army", "forces", "bank")."""
-    lex = view.res.lexicon
-    low = token.lower_
-    return token.is_lower and (
-        low in lex.org_heads or any(low in m.split() for m in lex.military_orgs)
-    )
+    """A common noun naming a body of a state ("ministry", "army", "forces", "central bank")."""
+    return token.is_lower and token.lower_ in view.words(BODIES)
+
+
+def owner_after(view: DocView, m: Mention, title: str) -> Mention | None:
+    """The body or state after a titled name: "Chairman X of Acme", "President X of Egypt".
+
+    A state only for a state's office: "Senator X of Ohio", "spokesman X of Germany" say where
+    the person is from.
+    """
+    after = pobjs(view.doc[m.token_end - 1], {"of"})
+    for owner in view.mentions_in(after, {"Country", "Organization"}):
+        if owner.cls == "Organization" or is_national_office(view, title):
+            return owner
+    return None
 
 
 def body_owner_before(view: DocView, i: int) -> Mention | None:
@@ -209,9 +222,18 @@ def title_of_noun(view: DocView, noun: Token) -> str:
 
 
 def names_a_thing(view: DocView, m: Mention) -> bool:
-    """A "person" whose name modifies a common noun: "the Sultan Murat barracks" is a place."""
+    """Whether a "person" is no personal name.
+
+    It modifies a common noun ("the Sultan Murat barracks"), is written in capitals (a headline)
+    or holds a title word ("U.K. Economist").
+    """
     head = view.doc[m.token_end - 1]
-    return head.dep_ == "compound" and head.head.pos_ == "NOUN" and view.mention(head.head) is None
+    if head.dep_ == "compound" and head.head.pos_ == "NOUN" and view.mention(head.head) is None:
+        return True
+    words = [t for t in view.doc[m.token_start : m.token_end] if t.is_alpha]
+    if len(words) > 1 and all(t.is_upper and len(t) > 1 for t in words):
+        return True
+    return any(t.lower_ in view.res.lexicon.title_heads for t in words)
 
 
 @MATCHERS("prenominal_title")
@@ -240,9 +262,8 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if owner is None:
             owner = body_owner_before(view, title[0].i)
             of_body = owner is not None
-        if owner is None:  # "President X of Egypt", "Chairman X of Acme Corp"
-            after = pobjs(doc[m.token_end - 1], {"of"})
-            owner = next((o for o in view.mentions_in(after, PLACES | ORG_LIKE)), None)
+        if owner is None:  # "President X of Egypt", "Chairman X of Acme Corp" (not "of Kansas")
+            owner = owner_after(view, m, phrases[-1])
         start = owner.token_start if owner is not None else title[0].i
         past = past_before(view, min(start, title[0].i))
         # the owner goes with the last title that is a position, not an honorific ("Supreme
@@ -317,7 +338,7 @@ def predicate_title(view: DocView, rule: Rule) -> Iterator[Found]:
             people = [m for m in view.subjects(verb) if m.cls == "Person"]
         owner, of_body = title_holder_of(view, noun)
         for person in people:
-            yield Found(person, owner, noun, phrase, of_body)
+            yield Found(person, owner, noun, phrase, of_body or one_of_many(noun))
 
 
 @MATCHERS("appositive_title")
@@ -326,6 +347,8 @@ def appositive_title(view: DocView, rule: Rule) -> Iterator[Found]:
     seen: set[tuple[str, int]] = set()
     for m in view.index.mentions:
         if m.cls != "Person" or m.source not in ("ner", "gazetteer", "acronym", "coref"):
+            continue
+        if m.is_name and names_a_thing(view, m):
             continue
         head = view.doc[m.token_end - 1]
         nouns = [c for c in head.children if c.dep_ == "appos"]
@@ -339,9 +362,24 @@ def appositive_title(view: DocView, rule: Rule) -> Iterator[Found]:
                 continue
             seen.add((m.key, noun.i))
             owner, of_body = title_holder_of(view, noun)
-            if any(c.lower_ in view.words(PAST) for c in noun.children):
-                owner = None  # "X, the late president"
-            yield Found(m, owner, noun, phrase, of_body)
+            past = past_between(view, m, noun)
+            if past is not None and past.lower() not in phrase.lower().split():
+                phrase = f"{past} {phrase}"  # "X, then head of Y", "X, formerly chairman of Y"
+            yield Found(m, owner, noun, phrase, of_body or one_of_many(noun))
+
+
+def past_between(view: DocView, person: Mention, noun: Token) -> str | None:
+    """A word marking a post held before, between a name and its apposition ("X, then head")."""
+    past = view.words(PAST)
+    lo, hi = sorted((person.token_end, noun.i))
+    words = [t for t in view.doc[lo:hi] if t.lower_ in past]
+    words += [c for c in noun.children if c.i < noun.i and c.lower_ in past]
+    return words[0].text if words else None
+
+
+def one_of_many(noun: Token) -> bool:
+    """A title with an indefinite article: "a director of X" is one of its directors."""
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
 
 
 def has_possessor(view: DocView, found: Found) -> bool:
@@ -360,14 +398,21 @@ def office_in_context(view: DocView, rule: Rule) -> Iterator[Found]:
 
     Only offices of states ("President", "Prime Minister", "Interior Minister"), only where the
     text gives the state (see :func:`~kg.builder.extract.matchers.offices.office_state`), and
-    never for a person the article already ties to a state by another title.
+    never for a person the article already ties to a state, or to a body by such a title ("Acme
+    President X"), nor for "a vice-president" (one of many, of whatever).
     """
     found = list(prenominal_title(view, rule)) + list(appositive_title(view, rule))
-    tied = {f.subject.key for f in found if f.object is not None and f.object.cls == "Country"}
+    tied = {  # "Acme President X ... President X said": no state's president
+        f.subject.key
+        for f in found
+        if f.object is not None and (f.object.cls == "Country" or is_national_office(view, f.title))
+    }
     for f in found:
         if f.object is not None or f.subject.key in tied or held_no_more(view, f.title):
             continue
-        if has_possessor(view, f):
+        if has_possessor(view, f) or (
+            f.anchor.i != f.subject.token_start and one_of_many(f.anchor)
+        ):
             continue  # "the Solomons' Prime Minister": the title has an owner, unrecognised
         if not is_national_office(view, f.title):
             continue
