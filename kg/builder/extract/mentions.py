@@ -412,11 +412,15 @@ def refine_class(doc: Doc, cand: Candidate, res: Resources) -> str | None:
 
 
 def has_title_apposition(span: Span, lex: Lexicon) -> bool:
-    """Whether the span's head has an apposition headed by a title ("X, a spokesman for Y")."""
-    return any(
-        c.dep_ == "appos" and c.lower_ in lex.title_vocab and c.lower_ not in lex.title_modifiers
-        for c in span.root.children
-    )
+    """Whether the span is in apposition with a title ("X, a spokesman for Y", "Y's envoy, X")."""
+
+    def title(t: Token) -> bool:
+        return t.lower_ in lex.title_vocab and t.lower_ not in lex.title_modifiers
+
+    root = span.root
+    if root.dep_ == "appos" and title(root.head) and looks_like_name(span, lex):
+        return True
+    return any(c.dep_ == "appos" and title(c) for c in root.children)
 
 
 def looks_like_person(doc: Doc, cand: Candidate, res: Resources) -> bool:

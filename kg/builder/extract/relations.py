@@ -81,7 +81,8 @@ def title_property(view: DocView, found: Found) -> str | None:
     words = title_words(found.title)
     if found.object.cls == "Location" and prop != "leaderOf":
         return None  # "assistant secretary for Africa", "Senator X of Ohio": no employer
-    if found.object.cls == "Country" and ends_with(" ".join(words), view.words(PRIVATE)):
+    private = ends_with(" ".join(words), view.words(PRIVATE))
+    if found.object.cls == "Country" and private and not is_state_leader(view, words):
         return None  # "West German analyst X" is from the state, not in its service
     if prop == "leaderOf" and set(words) & view.words(DEPUTY):
         return "worksFor"

@@ -54,7 +54,10 @@ def state_of(view: DocView, m: Mention) -> str | None:
 
 
 class States:
-    """The states an article names, counted once per document (mentions of names and demonyms)."""
+    """The states an article names, counted once per document (mentions of names and demonyms).
+
+    A state named only as the topic of a thing ("the Iran arms affair") is not counted.
+    """
 
     def __init__(self, view: DocView) -> None:
         self.by_token: dict[int, str] = {}
@@ -64,8 +67,9 @@ class States:
             key = state_of(view, m)
             if key is None:
                 continue
-            counts[key] += 1
             self.by_token[m.token_end - 1] = key  # the name's last word: its head
+            if not topic_only(view, view.doc[m.token_end - 1]):
+                counts[key] += 1
             if m.cls == "Country":
                 self.mention.setdefault(key, m)
         self.dominant: str | None = None
@@ -86,6 +90,21 @@ class States:
     def in_span(self, start: int, end: int) -> list[tuple[int, str]]:
         """``(token, state)`` of the state mentions whose last word is in ``[start, end)``."""
         return [(i, k) for i, k in self.by_token.items() if start <= i < end]
+
+
+def topic_only(view: DocView, token: Token) -> bool:
+    """A state named only as the topic of a thing: "the [Iran] arms affair", "[Iraq] war".
+
+    Such mentions do not make an article about the state (nor its people its leaders).
+    """
+    head = token.head
+    return (
+        token.dep_ == "compound"
+        and head is not token
+        and head.pos_ == "NOUN"
+        and view.mention(head) is None
+        and head.lower_ not in view.words(BODIES)
+    )
 
 
 def clause_head(token: Token) -> Token:

@@ -15,12 +15,13 @@ from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
-PAST, APPOINT, HELD, ENDED, BODIES = uses(
+PAST, APPOINT, HELD, ENDED, BODIES, TAKING = uses(
     "past_title_markers",
     "appointment_verbs",
     "holding_post_verbs",
     "ended_post_preps",
     "state_body_nouns",
+    "post_taking_verbs",
 )
 #: Pronouns by which one names oneself ("named himself head of the council").
 REFLEXIVE = frozenset({"himself", "herself", "themselves"})
@@ -87,10 +88,22 @@ def owner_before(view: DocView, i: int) -> Mention | None:
         j -= 1
     if j < 0:
         return None
-    m = view.mention(doc[j])
+    m = named_at(view, doc[j])
     if m is not None and m.cls in PLACES | ORG_LIKE:
         return m
     return None
+
+
+def named_at(view: DocView, token: Token) -> Mention | None:
+    """The mention at a token, unless it is a bare noun read as a reference.
+
+    "foreign ministry spokesman": a noun without a determiner refers back to nothing.
+    """
+    m = view.mention(token)
+    if m is not None and m.source == "coref" and token.pos_ in ("NOUN", "PROPN"):
+        if not any(c.dep_ in ("det", "poss") for c in token.children):
+            return None
+    return m
 
 
 def is_body_word(view: DocView, token: Token) -> bool:
@@ -121,7 +134,7 @@ def body_owner_before(view: DocView, i: int) -> Mention | None:
     if i == 0 or not is_body_word(view, doc[i - 1]):
         return None
     j = i - 1
-    while j >= 0 and i - j <= BODY_WORDS and view.mention(doc[j]) is None:
+    while j >= 0 and i - j <= BODY_WORDS and named_at(view, doc[j]) is None:
         if not (doc[j].is_lower and doc[j].is_alpha) or doc[j].pos_ not in ("NOUN", "PROPN", "ADJ"):
             return None
         j -= 1
@@ -198,7 +211,8 @@ def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
 def title_of_noun(view: DocView, noun: Token) -> str:
     """The title phrase headed by a noun, with its title modifiers ("foreign minister").
 
-    A hyphenated prefix counts however the parser attached it ("vice-president", "ex-minister").
+    Hyphenated parts count however the parser attached them ("vice-president", "ex-minister",
+    "secretary-general").
     """
     mods = [
         c
@@ -217,6 +231,16 @@ def title_of_noun(view: DocView, noun: Token) -> str:
     ):
         mods += [doc[i - 2], doc[i - 1]]
         i -= 2
+    j = noun.i
+    while (  # "secretary-general", however the parser attached "general"
+        j + 2 < len(doc)
+        and doc[j + 1].text in ("-", "–")
+        and not doc[j].whitespace_
+        and not doc[j + 1].whitespace_
+        and doc[j + 2].lower_ in view.res.lexicon.title_vocab
+    ):
+        mods += [doc[j + 1], doc[j + 2]]
+        j += 2
     tokens = sorted(set(mods + [noun]), key=lambda t: t.i)
     return "".join(t.text_with_ws for t in tokens if t.lower_ not in ("the", "a", "an")).strip()
 
@@ -225,7 +249,7 @@ def names_a_thing(view: DocView, m: Mention) -> bool:
     """Whether a "person" is no personal name.
 
     It modifies a common noun ("the Sultan Murat barracks"), is written in capitals (a headline)
-    or holds a title word ("U.K. Economist").
+    or holds a title word or an organisation's head word ("U.K. Economist", "X Services").
     """
     head = view.doc[m.token_end - 1]
     if head.dep_ == "compound" and head.head.pos_ == "NOUN" and view.mention(head.head) is None:
@@ -233,7 +257,8 @@ def names_a_thing(view: DocView, m: Mention) -> bool:
     words = [t for t in view.doc[m.token_start : m.token_end] if t.is_alpha]
     if len(words) > 1 and all(t.is_upper and len(t) > 1 for t in words):
         return True
-    return any(t.lower_ in view.res.lexicon.title_heads for t in words)
+    lex = view.res.lexicon
+    return any(t.lower_ in lex.title_heads or t.lower_ in lex.org_heads for t in words)
 
 
 @MATCHERS("prenominal_title")
@@ -279,7 +304,10 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("as_title")
 def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Titles taken up: "X took over as chairman of the Security Council"."""
+    """Titles taken up or held: "X took over as chairman of the Security Council", "X serves as".
+
+    Only verbs of taking, holding or being given a post (``post_taking_verbs``).
+    """
     for m in view.index.mentions:
         if m.cls != "Person" or m.source == "inner":
             continue
@@ -287,6 +315,8 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if head.dep_ not in ("nsubj", "nsubjpass"):
             continue
         verb = head.head
+        if verb.lemma_.lower() not in view.words(TAKING):
+            continue  # "he stayed away, as a member of the court ..." says nothing of him
         if cancelled(view, verb) or held_before(view, verb):
             continue
         for noun in pobjs(verb, {"as"}):
@@ -296,7 +326,7 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
             if title_relation(view, phrase) is None:
                 continue
             owner, of_body = title_holder_of(view, noun)
-            yield Found(m, owner, noun, phrase, of_body)
+            yield Found(m, owner, noun, phrase, of_body or one_of_many(noun))
 
 
 def held_before(view: DocView, verb: Token) -> bool:
@@ -362,6 +392,9 @@ def appositive_title(view: DocView, rule: Rule) -> Iterator[Found]:
                 continue
             seen.add((m.key, noun.i))
             owner, of_body = title_holder_of(view, noun)
+            if owner is None and noun.head is head:  # "X, a vice-president at Y" (at X's head)
+                at = view.mentions_in(pobjs(head, {"at", "with"}), {"Organization"})
+                owner = at[0] if at else None
             past = past_between(view, m, noun)
             if past is not None and past.lower() not in phrase.lower().split():
                 phrase = f"{past} {phrase}"  # "X, then head of Y", "X, formerly chairman of Y"
@@ -378,8 +411,14 @@ def past_between(view: DocView, person: Mention, noun: Token) -> str | None:
 
 
 def one_of_many(noun: Token) -> bool:
-    """A title with an indefinite article: "a director of X" is one of its directors."""
-    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+    """A title with an indefinite article: "a director of X" is one of its directors.
+
+    The article may hang on the first part of a hyphenated title ("a vice-president").
+    """
+    doc, parts = noun.doc, [noun]
+    while parts[0].i >= 2 and doc[parts[0].i - 1].text in ("-", "–"):
+        parts.insert(0, doc[parts[0].i - 2])
+    return any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in parts for c in t.children)
 
 
 def has_possessor(view: DocView, found: Found) -> bool:
