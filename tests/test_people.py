@@ -221,3 +221,77 @@ def test_no_employer_or_state_from_where_a_person_is_from_or_goes(build, text, b
     _, triples = build(text)
     found = {t for t in triples if t[1] in ("leaderOf", "worksFor", "spokespersonFor")}
     assert not [t for t in found if all(b in ("*", x) for b, x in zip(banned, t, strict=True))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "expected", "banned"),
+    [
+        (
+            "Ken Ito, chairman of the ruling party's policy council, spoke.",
+            None,
+            ("Ken Ito", "leaderOf", "*"),
+        ),
+        (
+            "Sam Hill, research director at the Mitsubishi Research Institute, spoke.",
+            ("Sam Hill", "worksFor", "Mitsubishi Research Institute"),
+            ("Sam Hill", "leaderOf", "*"),
+        ),
+        (
+            "Taro Sato, head of the Manila branch of Mitsui and Co Ltd, spoke.",
+            ("Taro Sato", "worksFor", "Mitsui and Co Ltd"),
+            ("Taro Sato", "leaderOf", "*"),
+        ),
+        ("Syrian rebel leader Ahmed Saleh spoke.", None, ("Ahmed Saleh", "*", "Syria")),
+        (
+            "World Bank Vice-President David Knox met the minister.",
+            ("David Knox", "worksFor", "World Bank"),
+            ("David Knox", "leaderOf", "*"),
+        ),
+        (
+            "Talks were held with British corporate affairs minister Michael Howard in Tokyo.",
+            ("Michael Howard", "worksFor", "United Kingdom"),
+            ("Michael Howard", "*", "Japan"),
+        ),
+        (
+            "Richard Nerod will become managing director of Delta Motors.",
+            None,
+            ("Richard Nerod", "leaderOf", "Delta Motors"),
+        ),
+        (
+            "Noboru Tanaka, chosen on Monday to be Japan's next prime minister, spoke.",
+            None,
+            ("Noboru Tanaka", "leaderOf", "Japan"),
+        ),
+        (
+            "Helmut Falk has resigned as chairman of Delta Motors.",
+            None,
+            ("Helmut Falk", "leaderOf", "Delta Motors"),
+        ),
+    ],
+)
+def test_units_futures_and_departures(build, text, expected, banned):
+    _, triples = build(text)
+    found = {t for t in triples if t[1] in ("leaderOf", "worksFor", "spokespersonFor")}
+    if expected:
+        assert expected in found
+    assert not [t for t in found if all(b in ("*", x) for b, x in zip(banned, t, strict=True))]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the state is only the topic, the place visited, or the state of a counterpart
+        "Japan said Japanese exports rose. Japanese banks agreed in Tokyo. The bureau began to "
+        "levy duties on Japanese goods pending a decision by President Ronald Hale.",
+        "Belgium's economy grew. Belgian banks and Belgian unions agreed in Brussels. Minister "
+        "of State Ali Demir will lodge the application with Belgian Foreign Minister Leo Maes.",
+        "U.S. officials said U.S. banks and the U.S. Treasury agreed. Foreign Minister Taro "
+        "Aso will accompany Japanese Prime Minister Ken Mori to Washington.",
+    ],
+)
+def test_no_state_of_the_article_for_a_foreigner(build, text):
+    _, triples = build(text)
+    bare = {"Ronald Hale", "Ali Demir", "Taro Aso"}
+    assert not [t for t in triples if t[0] in bare and t[1] in ("leaderOf", "worksFor")]

@@ -10,8 +10,9 @@ states, the title stays without a state: a missing fact costs less than a wrong 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import title_words
@@ -53,6 +54,19 @@ def state_of(view: DocView, m: Mention) -> str | None:
     return None
 
 
+@dataclass
+class OfficeContext:
+    """What the article says of offices elsewhere.
+
+    Attributes:
+        ties: Person key → the state an explicit title ties the person to ("French President X").
+        leaders: Sentence start → how many heads of state or government it names by bare title.
+    """
+
+    ties: dict[str, str] = field(default_factory=dict)
+    leaders: Counter[int] = field(default_factory=Counter)
+
+
 class States:
     """The states an article names, counted once per document (mentions of names and demonyms).
 
@@ -63,6 +77,7 @@ class States:
         self.by_token: dict[int, str] = {}
         self.mention: dict[str, Mention] = {}
         counts: Counter[str] = Counter()
+        self.counts = counts
         for m in view.index.mentions:
             key = state_of(view, m)
             if key is None:
@@ -73,7 +88,7 @@ class States:
             if m.cls == "Country":
                 self.mention.setdefault(key, m)
         self.dominant: str | None = None
-        total = sum(counts.values())
+        total = self.total = sum(counts.values())
         if counts:
             key, n = counts.most_common(1)[0]
             if n >= DOMINANT_MIN and n >= DOMINANT_SHARE * total and key in self.mention:
@@ -162,13 +177,18 @@ def _visited(view: DocView, person: Mention, token: Token) -> bool:
     return own and token.dep_ in ("dobj", "dative", "npadvmod", "attr")
 
 
-def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | None:
+def office_state(
+    view: DocView, person: Mention, anchor: Token, context: OfficeContext
+) -> Mention | None:
     """The state whose office a title without an owner is, when the text makes it plain.
 
-    1. The title's clause (or a clause coordinated with it) names exactly one state, as its
-       subject or as the modifier of one of its nouns: that state.
-    2. Else one state dominates the article, the sentence names no other state, and not as the
-       place the person goes to or the party he addresses ("X visits Washington"): that state.
+    1. The title's clause (or a clause coordinated with it) names exactly one state, as the
+       modifier of a body of the state ("The Turkish parliament"): that state.
+    2. Else one state dominates the article, and the sentence names no other state, nor the
+       dominant one as a foreign party ("X visits Washington"), a topic ("Japanese goods"), or
+       the state of an official the person deals with ("X met Belgian Foreign Minister Y"); not
+       in a sentence naming officials of another state, nor for one of two heads of state or
+       government named by title in one sentence.
     """
     states = States.of(view)
     sent = anchor.sent
@@ -183,9 +203,42 @@ def office_state(view: DocView, person: Mention, anchor: Token) -> Mention | Non
         return states.mention.get(next(iter(local)))
     if local:
         return None
-    named = {key for _, key in here}
-    if states.dominant is None or not named <= {states.dominant}:
+    dominant = states.dominant
+    if dominant is None or not {key for _, key in here} <= {dominant}:
         return None
-    if any(_visited(view, person, view.doc[i]) for i, _ in here):
+    if context.leaders[sent.start] > 1:
         return None
-    return states.mention[states.dominant]
+    if any(_visited(view, person, view.doc[i]) or _topic(view, view.doc[i]) for i, _ in here):
+        return None
+    if _among_others(view, sent, person, dominant, context):
+        return None
+    return states.mention[dominant]
+
+
+def _topic(view: DocView, token: Token) -> bool:
+    """A state modifying a thing that is neither a body of it nor a post: "[Japanese] goods"."""
+    head = token.head
+    if token.dep_ not in ("amod", "compound", "nmod") or head is token:
+        return False  # (a possessive is the state's own: "the Islamic Republic's enemies")
+    if view.mention(head) is not None or head.lower_ in view.res.lexicon.title_vocab:
+        return False
+    return head.pos_ == "NOUN" and head.lower_ not in view.words(BODIES)
+
+
+def _among_others(
+    view: DocView, sent: Span, person: Mention, state: str, context: OfficeContext
+) -> bool:
+    """Whether the sentence names the person with officials of another state, or dealing.
+
+    "Foreign Minister X will accompany [Japanese Prime Minister] Y": another state's official;
+    "X met [Belgian Foreign Minister] Y": the person deals with one of the state's own.
+    """
+    for m in view.index.mentions:
+        if m.token_start < sent.start or m.token_start >= sent.end or m.key == person.key:
+            continue
+        tie = context.ties.get(m.key) if m.cls == "Person" else None
+        if tie is None:
+            continue
+        if tie != state or view.doc[m.token_end - 1].dep_ in ("dobj", "pobj", "dative"):
+            return True
+    return False

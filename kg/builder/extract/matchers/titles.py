@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from spacy.tokens import Token
 
 from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
-from kg.builder.extract.matchers.offices import is_national_office, office_state
-from kg.builder.extract.relations import Found, held_no_more, title_relation
+from kg.builder.extract.matchers.offices import OfficeContext, is_national_office, office_state
+from kg.builder.extract.relations import (
+    Found,
+    held_no_more,
+    is_state_leader,
+    title_relation,
+    title_words,
+)
 from kg.builder.extract.rules import MATCHERS, Rule
 from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
-PAST, APPOINT, HELD, ENDED, BODIES, TAKING = uses(
+PAST, APPOINT, HELD, ENDED, BODIES, TAKING, PORTFOLIO_HEADS = uses(
     "past_title_markers",
     "appointment_verbs",
     "holding_post_verbs",
     "ended_post_preps",
     "state_body_nouns",
     "post_taking_verbs",
+    "portfolio_titles",
 )
 #: Pronouns by which one names oneself ("named himself head of the council").
 REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 #: How many words of a body's name may stand between its state and a title ("Chinese foreign
 #: ministry spokesman", "Nigeria's central bank governor").
 BODY_WORDS = 3
+#: How many words of a minister's portfolio may stand between his state and his title.
+PORTFOLIO_WORDS = 4
 
 
 def title_tokens_left(view: DocView, end: int) -> list[Token]:
@@ -95,14 +105,17 @@ def owner_before(view: DocView, i: int) -> Mention | None:
 
 
 def named_at(view: DocView, token: Token) -> Mention | None:
-    """The mention at a token, unless it is a bare noun read as a reference.
+    """The mention at a token, unless it is a bare noun read as a reference or a fragment.
 
-    "foreign ministry spokesman": a noun without a determiner refers back to nothing.
+    "foreign ministry spokesman": a noun without a determiner refers back to nothing; "and
+    Industry" is no name.
     """
     m = view.mention(token)
     if m is not None and m.source == "coref" and token.pos_ in ("NOUN", "PROPN"):
         if not any(c.dep_ in ("det", "poss") for c in token.children):
             return None
+    if m is not None and m.is_name and view.doc[m.token_start].is_lower:
+        return None  # "and Industry" (of "Trade and Industry Minister"): a tagger's fragment
     return m
 
 
@@ -141,6 +154,25 @@ def body_owner_before(view: DocView, i: int) -> Mention | None:
     return owner_before(view, j + 1)
 
 
+def portfolio_owner_before(view: DocView, i: int) -> Mention | None:
+    """The state of a minister named with his portfolio: "British corporate affairs [minister]".
+
+    Up to four words of the portfolio ("Trade and Industry") stand between the state and the
+    title.
+    """
+    doc = view.doc
+    j = i - 1
+    while j >= 0 and i - j <= PORTFOLIO_WORDS and named_at(view, doc[j]) is None:
+        t = doc[j]
+        if not (t.is_alpha and (t.pos_ in ("NOUN", "PROPN", "ADJ") or t.lower_ == "and")):
+            return None
+        j -= 1
+    if j == i - 1:
+        return None
+    owner = owner_before(view, j + 1)
+    return owner if owner is not None and owner.cls == "Country" else None
+
+
 def past_before(view: DocView, i: int) -> str | None:
     """A word marking a title held no more just before token ``i``, if any.
 
@@ -177,35 +209,64 @@ def _owner_among(view: DocView, tokens: list[Token]) -> Mention | None:
 
 
 def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
-    """Whom a title noun is the title for, and whether the title is held in a body of it.
+    """Whom a title noun is the title for, and whether the title is held in a unit of it.
 
     "X's minister", "EU envoy", "spokeswoman for X", "head of the KNB": the title is for X.
-    "France's armed forces chief", "head of the Finnish central bank": the title is held in an
-    unnamed body of the state (its holder works for the state).
+    "France's armed forces chief", "head of the Finnish central bank", "chairman of the LDP's
+    policy council", "head of the Manila branch of X", "research director at X": the title is held
+    in an unnamed unit of X (its holder works for X; he does not lead it).
     """
     mods = [c for c in noun.children if c.dep_ in ("poss", "compound", "nmod", "amod")]
-    bodies = [c for c in mods if view.mention(c) is None and is_body_word(view, c)]
+    units = [c for c in mods if is_unit_word(view, c)]
     owner = _owner_among(view, mods)
     if owner is None:
-        for body in bodies:  # "France's [armed forces] chief" (the state may hang on the body)
-            owner = _owner_among(view, [c for c in body.children if c.dep_ in ("poss", "amod")])
-            if owner is not None:
+        for unit in units:  # "France's [armed forces] chief" (the state may hang on the unit)
+            owner = _owner_among(view, [c for c in unit.children if c.dep_ in ("poss", "amod")])
+            if owner is not None and (owner.cls != "Country" or is_body_word(view, unit)):
                 break
+            owner = None
+    if owner is not None and owner.cls == "Country" and units:
+        if not all(is_body_word(view, u) for u in units):
+            return None, False  # "Syrian rebel leader", "Dutch coffee trade chairman": no state's
     if owner is not None:
-        return owner, bool(bodies)
+        return owner, bool(units)
     for p in pobjs(noun, {"for", "of", "at", "to", "in", "with"}):
         m = view.mention(p)
         if m is not None and m.cls in PLACES | ORG_LIKE:
-            return m, False
-        for q in pobjs(p, {"of"}):  # "head of the KNB" / "chief of staff of X"
+            # "the LDP's policy council" read as the LDP: a unit of it ("Mali's government" is
+            # the state itself)
+            part = m.source == "coref" and (
+                any(is_unit_word(view, c) for c in p.children)
+                or (
+                    any(c.dep_ == "poss" for c in p.children)
+                    and view.res.lexicon.references.get(p.lower_) == "Organization"
+                )
+            )
+            return m, bool(units) or part
+        if m is not None:
+            continue
+        # an unnamed unit: "chief of staff of X", "head of X's council", "head of the Finnish
+        # central bank"; a state only through one of its bodies ("Mexico's advisory committee"
+        # need not be Mexico's)
+        around = pobjs(p, {"of"}) + [c for c in p.children if c.dep_ in ("poss", "amod", "nmod")]
+        for q in around:
             m = view.mention(q)
-            if m is not None and m.cls in PLACES | ORG_LIKE:
-                return m, False
-        if m is None and is_body_word(view, p):  # "head of the Finnish central bank"
-            owner = _owner_among(view, [c for c in p.children if c.dep_ in ("poss", "amod")])
-            if owner is not None and owner.cls == "Country":
-                return owner, True
+            if m is None or m.cls not in PLACES | ORG_LIKE:
+                continue
+            if m.cls in ORG_LIKE or is_body_word(view, p):
+                return m, True
     return None, False
+
+
+def is_unit_word(view: DocView, token: Token) -> bool:
+    """A word naming the part a title is held in: "[research] director", "[Asian] Director"."""
+    if not token.is_alpha or token.i > token.head.i or view.mention(token) is not None:
+        return False
+    if token.lower_ in view.res.lexicon.title_vocab:
+        return False
+    noun = token.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN")
+    named = token.dep_ in ("amod", "compound") and token.text[:1].isupper()
+    return noun or named
 
 
 def title_of_noun(view: DocView, noun: Token) -> str:
@@ -287,6 +348,8 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if owner is None:
             owner = body_owner_before(view, title[0].i)
             of_body = owner is not None
+        if owner is None and title_words(phrases[-1])[-1] in view.words(PORTFOLIO_HEADS):
+            owner = portfolio_owner_before(view, title[0].i)
         if owner is None:  # "President X of Egypt", "Chairman X of Acme Corp" (not "of Kansas")
             owner = owner_after(view, m, phrases[-1])
         start = owner.token_start if owner is not None else title[0].i
@@ -317,6 +380,8 @@ def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
         verb = head.head
         if verb.lemma_.lower() not in view.words(TAKING):
             continue  # "he stayed away, as a member of the court ..." says nothing of him
+        if head.dep_ == "nsubjpass" and verb.lemma_.lower() in ("succeed", "replace"):
+            continue  # "X will be replaced as chairman by Y": X leaves the post
         if cancelled(view, verb) or held_before(view, verb):
             continue
         for noun in pobjs(verb, {"as"}):
@@ -333,10 +398,12 @@ def held_before(view: DocView, verb: Token) -> bool:
     """A predicate saying a post was held in the past: "was president", "served as ... until".
 
     Verbs of holding a post ("be", "serve") in the simple past speak of a post held before; so
-    does any predicate with "until".
+    does any predicate with "until". A future ("will become") is a post not held yet.
     """
     if any(c.dep_ == "prep" and c.lower_ in view.words(ENDED) for c in verb.children):
         return True
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in verb.children):
+        return True  # "X will become chairman": not yet
     perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
     return verb.tag_ == "VBD" and not perfect and verb.lemma_.lower() in view.words(HELD)
 
@@ -421,14 +488,31 @@ def one_of_many(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in ("a", "an") for t in parts for c in t.children)
 
 
-def has_possessor(view: DocView, found: Found) -> bool:
-    """Whether a title found without an owner still has a possessor ("the Solomons' Premier")."""
-    doc = view.doc
-    if found.anchor.i < found.subject.token_start:  # an apposition: the title noun
-        return any(c.dep_ == "poss" for c in found.anchor.children)
-    title = title_tokens_left(view, found.subject.token_start)
-    i = title[0].i if title else found.subject.token_start
-    return i > 0 and doc[i - 1].text in ("'s", "’s", "'", "’")
+def owner_unread(view: DocView, found: Found) -> bool:
+    """Whether a title found without an owner has one the text gives but the rules did not read.
+
+    "the Solomons' Prime Minister", "Brazilian Coffee Institute, IBC, President X", "President X
+    of the commission", "X, president of a trade mission": the title is someone's, not unowned.
+    """
+    doc, m = view.doc, found.subject
+    if not m.token_start <= found.anchor.i < m.token_end:  # an apposition: the title noun
+        noun = found.anchor
+        return any(c.dep_ == "poss" for c in noun.children) or bool(
+            pobjs(noun, {"of", "for", "at"})
+        )
+    if pobjs(doc[m.token_end - 1], {"of"}):
+        return True
+    title = title_tokens_left(view, m.token_start)
+    i = title[0].i if title else m.token_start
+    if i > 0 and doc[i - 1].text in ("'s", "’s", "'", "’"):
+        return True
+    j, first = i - 1, doc[i].sent.start if i < len(doc) else 0
+    while j >= first and i - j <= 4 and (doc[j].is_punct or doc[j].is_upper):
+        if view.mention(doc[j]) is not None or doc[j].text in (".", ";", ":"):
+            break
+        j -= 1
+    near = view.mention(doc[j]) if j >= first and doc[j].text not in (".", ";", ":") else None
+    return near is not None and near.source != "coref" and near.cls in ("Country", *ORG_LIKE)
 
 
 @MATCHERS("office_in_context")
@@ -446,15 +530,31 @@ def office_in_context(view: DocView, rule: Rule) -> Iterator[Found]:
         for f in found
         if f.object is not None and (f.object.cls == "Country" or is_national_office(view, f.title))
     }
-    for f in found:
-        if f.object is not None or f.subject.key in tied or held_no_more(view, f.title):
-            continue
-        if has_possessor(view, f) or (
-            f.anchor.i != f.subject.token_start and one_of_many(f.anchor)
-        ):
-            continue  # "the Solomons' Prime Minister": the title has an owner, unrecognised
-        if not is_national_office(view, f.title):
-            continue
-        state = office_state(view, f.subject, f.anchor)
+    bare = [
+        f
+        for f in found
+        if f.object is None
+        and f.subject.key not in tied
+        and not held_no_more(view, f.title)
+        and not owner_unread(view, f)
+        and not (
+            not f.subject.token_start <= f.anchor.i < f.subject.token_end and one_of_many(f.anchor)
+        )
+        and is_national_office(view, f.title)
+    ]
+    context = OfficeContext(
+        ties={
+            f.subject.key: f.object.key
+            for f in found
+            if f.object is not None
+            and f.object.cls == "Country"
+            and is_national_office(view, f.title)
+        },
+        leaders=Counter(
+            f.anchor.sent.start for f in bare if is_state_leader(view, title_words(f.title))
+        ),
+    )
+    for f in bare:
+        state = office_state(view, f.subject, f.anchor, context)
         if state is not None:
             yield Found(f.subject, state, f.anchor, f.title)
