@@ -228,8 +228,8 @@ def test_no_employer_or_state_from_where_a_person_is_from_or_goes(build, text, b
     ("text", "expected", "banned"),
     [
         (
-            "Ken Ito, chairman of the ruling party's policy council, spoke.",
-            None,
+            "Ken Ito, chairman of the Liberal Party's policy council, spoke.",
+            ("Ken Ito", "worksFor", "Liberal Party"),
             ("Ken Ito", "leaderOf", "*"),
         ),
         (
