@@ -24,6 +24,9 @@ NATIONAL, BODIES, TOWARDS = uses(
 )
 #: Share of the article's mentions of states that the dominant state must have.
 DOMINANT_SHARE = 0.6
+#: The share it must have for a person who does not act in the sentence ("welcomed President
+#: X's decision", "talks with President X").
+DOMINANT_SHARE_PASSIVE = 0.8
 #: How many mentions the dominant state needs at least.
 DOMINANT_MIN = 3
 #: How a state carries a clause: as the modifier of a body of the state in it ("The Turkish
@@ -183,21 +186,27 @@ def office_state(
     """The state whose office a title without an owner is, when the text makes it plain.
 
     1. The title's clause (or a clause coordinated with it) names exactly one state, as the
-       modifier of a body of the state ("The Turkish parliament"): that state.
+       modifier of a body of the state ("The Turkish parliament"): that state; not when that
+       body acts on something of the person ("The Canadian government welcomed President X's
+       plan").
     2. Else one state dominates the article, and the sentence names no other state, nor the
        dominant one as a foreign party ("X visits Washington"), a topic ("Japanese goods"), or
        the state of an official the person deals with ("X met Belgian Foreign Minister Y"); not
        in a sentence naming officials of another state, nor for one of two heads of state or
-       government named by title in one sentence.
+       government named by title in one sentence. A person who does not act in the sentence
+       ("talks with President X") needs a state that dominates the article more.
     """
     states = States.of(view)
     sent = anchor.sent
     here = states.in_span(sent.start, sent.end)
     group = clause_group(clause_head(view.doc[person.token_end - 1]))
+    acts = acting(view, person)
     local = {
         key
         for i, key in here
-        if clause_head(view.doc[i]).i in group and _carries_state(view, view.doc[i])
+        if clause_head(view.doc[i]).i in group
+        and _carries_state(view, view.doc[i])
+        and (acts or view.doc[i].head.dep_ not in ("nsubj", "nsubjpass"))
     }
     if len(local) == 1:
         return states.mention.get(next(iter(local)))
@@ -206,6 +215,8 @@ def office_state(
     dominant = states.dominant
     if dominant is None or not {key for _, key in here} <= {dominant}:
         return None
+    if not acts and states.counts[dominant] < DOMINANT_SHARE_PASSIVE * states.total:
+        return None
     if context.leaders[sent.start] > 1:
         return None
     if any(_visited(view, person, view.doc[i]) or _topic(view, view.doc[i]) for i, _ in here):
@@ -213,6 +224,23 @@ def office_state(
     if _among_others(view, sent, person, dominant, context):
         return None
     return states.mention[dominant]
+
+
+def acting(view: DocView, person: Mention) -> bool:
+    """Whether the person acts in the sentence.
+
+    The subject (or in apposition or coordination with it), the agent of a passive, or the
+    source of "according to".
+    """
+    head = view.doc[person.token_end - 1]
+    while head.dep_ in ("appos", "conj") and head.head is not head:
+        head = head.head
+    if head.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    if head.dep_ == "pobj":
+        prep = head.head
+        return prep.dep_ == "agent" or (prep.lower_ == "to" and prep.head.lower_ == "according")
+    return False
 
 
 def _topic(view: DocView, token: Token) -> bool:

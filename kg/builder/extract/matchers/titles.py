@@ -167,8 +167,8 @@ def portfolio_owner_before(view: DocView, i: int) -> Mention | None:
         if not (t.is_alpha and (t.pos_ in ("NOUN", "PROPN", "ADJ") or t.lower_ == "and")):
             return None
         j -= 1
-    if j == i - 1:
-        return None
+    if j == i - 1 or doc[j + 1].lower_ == "and":
+        return None  # "..., secretary of Mexico and Energy Minister X": a list, no portfolio
     owner = owner_before(view, j + 1)
     return owner if owner is not None and owner.cls == "Country" else None
 
@@ -232,6 +232,12 @@ def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
         return owner, bool(units)
     for p in pobjs(noun, {"for", "of", "at", "to", "in", "with"}):
         m = view.mention(p)
+        if (
+            m is not None
+            and m.source == "coref"
+            and any(c.dep_ in ("appos", "compound") and c.pos_ == "PROPN" for c in p.children)
+        ):
+            continue  # "the research firm Dataquest Inc": a name, not a reference back
         if m is not None and m.cls in PLACES | ORG_LIKE:
             # "the LDP's policy council" read as the LDP: a unit of it ("Mali's government" is
             # the state itself)
@@ -248,6 +254,12 @@ def title_holder_of(view: DocView, noun: Token) -> tuple[Mention | None, bool]:
         # an unnamed unit: "chief of staff of X", "head of X's council", "head of the Finnish
         # central bank"; a state only through one of its bodies ("Mexico's advisory committee"
         # need not be Mexico's)
+        if not p.is_lower:  # "head of Acme Inc <ACM>": a ticker or a name part the tagger left
+            named = view.mentions_in(
+                [c for c in p.children if c.dep_ in ("nmod", "compound")], ORG_LIKE
+            )
+            if named:
+                return named[0], bool(units)
         around = pobjs(p, {"of"}) + [c for c in p.children if c.dep_ in ("poss", "amod", "nmod")]
         for q in around:
             m = view.mention(q)
