@@ -152,6 +152,7 @@ def test_titles_keep_what_qualifies_them(build, text, person, title):
         "The ex-President of Norway, Olav Berg, opened the museum.",
         "Then-President Olav Berg of Norway signed the treaty in 1994.",
         "Olav Berg, Norway's president-elect, met reporters.",
+        "Norway's Central Bank chairman-designate Olav Berg met reporters.",
         "Olav Berg served as president of Norway for six years.",
     ],
 )

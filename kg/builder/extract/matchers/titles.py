@@ -365,14 +365,18 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
         if owner is None:  # "President X of Egypt", "Chairman X of Acme Corp" (not "of Kansas")
             owner = owner_after(view, m, phrases[-1])
         start = owner.token_start if owner is not None else title[0].i
-        past = past_before(view, min(start, title[0].i))
+        past = past_before(view, min(start, title[0].i)) or next(
+            (t.text for t in title if t.lower_ in view.words(PAST)), None
+        )  # "Former Nigerian President X", "chairman-designate X"
         # the owner goes with the last title that is a position, not an honorific ("Supreme
         # Leader Ayatollah X", "Chad's Interim President and General X")
         positions = [n for n, p in enumerate(phrases) if p.lower() not in lex.honorifics]
         last = positions[-1] if positions else len(phrases) - 1
         for n, phrase in enumerate(phrases):
             if n == last and past:  # "Former Nigerian President X": a former President
-                yield Found(m, None, token, f"{past} {phrase}")
+                written = "".join(t.text_with_ws for t in title).strip()
+                within = any(t.text == past for t in title)  # "chairman-designate X"
+                yield Found(m, None, token, written if within else f"{past} {phrase}")
             else:
                 yield Found(m, owner if n == last else None, token, phrase, of_body)
 
@@ -558,9 +562,7 @@ def office_in_context(view: DocView, rule: Rule) -> Iterator[Found]:
         ties={
             f.subject.key: f.object.key
             for f in found
-            if f.object is not None
-            and f.object.cls == "Country"
-            and is_national_office(view, f.title)
+            if f.object is not None and f.object.cls == "Country"
         },
         leaders=Counter(
             f.anchor.sent.start for f in bare if is_state_leader(view, title_words(f.title))
