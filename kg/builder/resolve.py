@@ -11,6 +11,14 @@ from kg.text import clean_name
 
 #: When mentions of one thing disagree on its class, the more specific evidence wins.
 CLASS_PRIORITY = ("MilitaryForce", "Country", "Person", "Organization", "Location", "Entity")
+#: Sources of non-name mentions whose surface is still a name form: demonyms ("Kazakh"), names
+#: inside longer names ("Polish" in "the Polish Foreign Ministry"), official names.
+NAME_FORM_SOURCES = frozenset({"demonym", "inner", "gazetteer", "acronym"})
+#: Pronouns and determiners: never a name, whatever a mention says.
+NOT_NAMES = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers it its they them their "
+    "theirs this that these those who whom whose which what the a an".split()
+)
 
 
 @dataclass
@@ -77,6 +85,20 @@ def alias_remap(mentions: Iterable[Mention]) -> dict[str, str]:
     return remap
 
 
+def is_name_form(m: Mention) -> bool:
+    """Whether a mention's surface form names its entity (a name, acronym or demonym).
+
+    References ("he", "the bloc", "its") resolve to an entity but are no names of it: they never
+    become aliases.
+    """
+    if m.source == "coref" or not (m.is_name or m.source in NAME_FORM_SOURCES):
+        return False
+    words = clean_name(m.text).split()
+    if not words or " ".join(words).lower() in NOT_NAMES or words[-1].lower().endswith("-led"):
+        return False
+    return words[0] not in NOT_NAMES  # "its forces", "his party" (lower case: a determiner)
+
+
 def choose_class(votes: Counter[str], gazetteer_class: str | None) -> str:
     """Pick an entity's class from its mentions' votes; the gazetteer's class wins when known."""
     if gazetteer_class:
@@ -97,7 +119,7 @@ REFERENCE_SOURCES = frozenset({"coref", "force-ref"})
 
 def _names_it(m: Mention) -> bool:
     """Whether a mention's text is a name of its entity (a name, acronym or demonym)."""
-    return m.source not in REFERENCE_SOURCES and (m.is_name or m.source in ("demonym", "inner"))
+    return m.source not in REFERENCE_SOURCES and is_name_form(m)
 
 
 def named_mentions(results: list[DocResult]) -> list[Mention]:

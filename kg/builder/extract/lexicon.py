@@ -108,6 +108,17 @@ class Lexicon:
         """Whether a lower-cased word is one of the lexicon's common words (not a name)."""
         return word in self.common_words
 
+    @cached_property
+    def title_heads(self) -> frozenset[str]:
+        """One-word titles and the words that open them: never the end of a name.
+
+        "president", "general", and "vice", "deputy", "assistant", "chief": "[NATO] Secretary
+        General X", "[World Bank] Vice-President X".
+        """
+        heads = {t for t in self.titles if " " not in t and "-" not in t}
+        prefixes = {"vice", "deputy", "assistant", "chief", "acting", "executive"}
+        return frozenset(heads | (prefixes & self.title_vocab))
+
     def words(self, name: str) -> frozenset[str]:
         """A named word list (``"deploy_verbs"`` …).
 

@@ -154,7 +154,7 @@ def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
                 break
         start, end = trim(doc, start, end)
         if ent.label_ in ("PERSON", "ORG"):
-            start, end = extend_name(doc, start, end, taken)
+            start, end = extend_name(doc, start, end, taken, res.lexicon.title_heads)
             start, end = drop_sentence_word(doc, start, end, res.lexicon)
         if ent.label_ == "ORG":
             end = drop_trailing_title(doc, start, end, res.lexicon)
@@ -194,11 +194,14 @@ def drop_trailing_title(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
     return end
 
 
-def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, int]:
+def extend_name(
+    doc: Doc, start: int, end: int, taken: set[int], titles: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """Grow a name span over untagged proper nouns of the same noun phrase.
 
     The small model often tags only part of a name: "Aidos [Ukibay]", "[Roch Marc] Christian
-    Kaboré". Neighbouring capitalised proper nouns joined to the span by ``compound`` belong to it.
+    Kaboré". Neighbouring capitalised proper nouns joined to the span by ``compound`` belong to it;
+    a title after a name is not part of it ("[NATO] Secretary General X").
     """
     inside = set(range(start, end))
     while start > 0:
@@ -216,6 +219,8 @@ def extend_name(doc: Doc, start: int, end: int, taken: set[int]) -> tuple[int, i
     while end < len(doc):
         nxt = doc[end]
         if nxt.i in taken or nxt.pos_ != "PROPN" or not nxt.text[:1].isupper():
+            break
+        if nxt.lower_ in titles:
             break
         if not (doc[end - 1].head.i == nxt.i or nxt.dep_ in ("compound", "flat")):
             break
@@ -520,11 +525,15 @@ def in_place_context(doc: Doc, cand: Candidate, lex: Lexicon) -> bool:
 
 
 def has_title_apposition(span: Span, lex: Lexicon) -> bool:
-    """Whether the span's head has an apposition headed by a title ("X, a spokesman for Y")."""
-    return any(
-        c.dep_ == "appos" and c.lower_ in lex.title_vocab and c.lower_ not in lex.title_modifiers
-        for c in span.root.children
-    )
+    """Whether the span is in apposition with a title ("X, a spokesman for Y", "Y's envoy, X")."""
+
+    def title(t: Token) -> bool:
+        return t.lower_ in lex.title_vocab and t.lower_ not in lex.title_modifiers
+
+    root = span.root
+    if root.dep_ == "appos" and title(root.head) and looks_like_name(span, lex):
+        return True
+    return any(c.dep_ == "appos" and title(c) for c in root.children)
 
 
 def looks_like_person(doc: Doc, cand: Candidate, res: Resources) -> bool:

@@ -6,6 +6,7 @@ Each such word becomes a non-name mention carrying its antecedent's key.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
@@ -16,9 +17,14 @@ from kg.builder.extract.syntax import tokens_of
 from kg.builder.extract.view import MentionIndex
 from kg.model import Mention
 
-TOP_LEVEL, BLOC_HEADS = uses("top_level_nouns", "bloc_heads")
-PERSON_PRONOUNS = {"he", "she", "him", "his", "her", "hers"}
+TOP_LEVEL, BLOC_HEADS, MALE, FEMALE = uses(
+    "top_level_nouns", "bloc_heads", "male_honorifics", "female_honorifics"
+)
+#: Person pronouns and the gender they carry.
+PERSON_PRONOUNS = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 THING_PRONOUNS = {"it", "its"}
+#: How many sentences before a pronoun's own may hold its antecedent.
+PRONOUN_REACH = 2
 
 
 def reference_mention(doc_id: str, token: Token, target: Mention, source: str = "coref") -> Mention:
@@ -128,11 +134,54 @@ def _compatible(cls: str) -> set[str]:
     return {"Organization", "MilitaryForce"} if cls == "Organization" else {cls}
 
 
-def resolve_pronoun(token: Token, index: MentionIndex) -> Mention | None:
-    """Antecedent of he/she/his/her (last person) or a subject it/its (last organisation)."""
+class People:
+    """The named people of a document, in order, with the gender their honorifics tell.
+
+    A person pronoun refers to the one person of its gender named before it in its own sentence,
+    else in the sentence before, else the one before that. Where two people of the pronoun's
+    gender are in the nearest sentence that names any, the pronoun is left alone. Gender comes
+    from honorifics ("Mrs", "Sir") and from the pronouns already resolved.
+    """
+
+    def __init__(self, doc: Doc, index: MentionIndex, res: Resources) -> None:
+        male, female = res.lexicon.words(MALE), res.lexicon.words(FEMALE)
+        self.names = [
+            m for m in index.mentions if m.cls == "Person" and m.is_name and m.source != "inner"
+        ]
+        self.starts = [m.token_start for m in self.names]
+        self.gender: dict[str, str] = {}
+        for m in self.names:
+            before = doc[m.token_start - 1].lower_ if m.token_start > 0 else ""
+            if before in male or before in female:
+                self.gender.setdefault(m.key, "m" if before in male else "f")
+
+    def antecedent(self, token: Token) -> Mention | None:
+        """The person a he/she/his/her pronoun refers to, or None when unclear."""
+        gender = PERSON_PRONOUNS[token.lower_]
+        end = token.i
+        sent = token.sent
+        for _ in range(PRONOUN_REACH + 1):
+            lo, hi = bisect_left(self.starts, sent.start), bisect_left(self.starts, end)
+            fits: dict[str, Mention] = {}
+            for m in self.names[lo:hi]:
+                if self.gender.get(m.key, gender) == gender:
+                    fits[m.key] = m
+            if len(fits) == 1:
+                found = next(iter(fits.values()))
+                self.gender.setdefault(found.key, gender)  # "she" said of X: X is no "he"
+                return found
+            if len(fits) > 1 or sent.start == 0:
+                return None
+            sent = token.doc[sent.start - 1].sent
+            end = sent.end
+        return None
+
+
+def resolve_pronoun(token: Token, index: MentionIndex, people: People) -> Mention | None:
+    """Antecedent of he/she/his/her (see :class:`People`), or of a subject it/its."""
     lower = token.lower_
     if lower in PERSON_PRONOUNS:
-        return index.before(token.i, {"Person"})
+        return people.antecedent(token)
     if lower in THING_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss"):
         subject = None
         for m in index.mentions:
@@ -154,11 +203,12 @@ def find_references(
     doc: Doc, doc_id: str, index: MentionIndex, res: Resources
 ) -> Iterator[Mention]:
     """Non-name mentions for descriptions and pronouns, with their antecedents' keys."""
+    people = People(doc, index, res)
     for token in tokens_of(doc):
         if index.at(token) is not None:
             continue
         if token.pos_ == "PRON":
-            target = resolve_pronoun(token, index)
+            target = resolve_pronoun(token, index, people)
         else:
             target = resolve_description(token, index, res)
         if target is not None:

@@ -7,6 +7,7 @@ from kg.builder.extract.matchers import (  # noqa: F401
     institutions,
     leadership,
     membership,
+    peers,
     places,
     requests,
     titles,

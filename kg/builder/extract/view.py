@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -158,6 +158,8 @@ class DocView:
     res: Resources
     article_date: dt.date | None = None
     _evidence: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: What a rule module computes once per document, under a name of its own.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def tokens(self) -> list[Token]:

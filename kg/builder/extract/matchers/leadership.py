@@ -10,11 +10,19 @@ from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import Found
 from kg.builder.extract.rules import MATCHERS, Rule
-from kg.builder.extract.syntax import governing_verb, group, pobjs
+from kg.builder.extract.syntax import (
+    RELATIVE_PRONOUNS,
+    governing_verb,
+    group,
+    pobjs,
+    subject_tokens,
+)
 from kg.builder.extract.view import ORG_LIKE, DocView
 from kg.model import Mention
 
 LEAD, LEADERSHIP, HOLDING = uses("lead_verbs", "leadership_nouns", "holding_verbs")
+#: Who can lead a body.
+ACTORS_LEADING = frozenset({"Country", "Person", "Organization"})
 
 
 def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
@@ -58,22 +66,41 @@ def x_led_person(view: DocView, rule: Rule) -> Iterator[Found]:
 
 
 def led_by_verb(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
-    """``(agent, led, verb)`` of "led/commanded by X" and "X leads Y"."""
+    """``(agent, led, verb)`` of "led/commanded by X" and "X leads Y".
+
+    Relative clauses and appositions count: "X, who leads Y", "Y, which X heads", "the movement
+    that X leads", "Y, a party led by X", "X, a former minister who heads Y".
+    """
     lead = view.words(LEAD)
     for verb in view.tokens:
         if verb.lemma_.lower() not in lead or verb.pos_ != "VERB" or cancelled(view, verb):
             continue
         agents = view.mentions_in(pobjs(verb, {"by"}), {"Country", "Person", "Organization"})
-        led_tokens = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        if verb.dep_ in ("acl", "relcl"):
-            led_tokens.append(verb.head)
-        if not agents:
-            agents = view.subjects(verb) if verb.dep_ not in ("acl", "relcl") else []
+        if agents:  # passive: "Y is led by X", "Y, led by X", "Y is based in Z and led by X"
+            led_tokens = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if verb.dep_ in ("acl", "relcl"):
+                led_tokens.append(verb.head)
+            elif not led_tokens and verb.dep_ == "conj":
+                led_tokens = subject_tokens(verb)
+        else:  # active: "X leads Y", "X, who leads Y", "the movement that X leads"
+            agents = view.mentions_in(_named(view, subject_tokens(verb)), ACTORS_LEADING)
             led_tokens = [c for c in verb.children if c.dep_ == "dobj"]
-        for thing in view.mentions_in([x for t in led_tokens for x in group(t)], ORG_LIKE):
+            if verb.dep_ == "relcl" and any(t.lower_ in RELATIVE_PRONOUNS for t in led_tokens):
+                led_tokens = [verb.head]
+        led = view.mentions_in([x for t in _named(view, led_tokens) for x in group(t)], ORG_LIKE)
+        for thing in led:
             for agent in agents:
                 if agent.key != thing.key:
                     yield agent, thing, verb
+
+
+def _named(view: DocView, tokens: list[Token]) -> list[Token]:
+    """Tokens, with the name a descriptive noun is in apposition to ("Y, a party led by X")."""
+    out = list(tokens)
+    for t in tokens:
+        if view.mention(t) is None and t.dep_ == "appos" and t.head not in out:
+            out.append(t.head)
+    return out
 
 
 @MATCHERS("led_by_country")

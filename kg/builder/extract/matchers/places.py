@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
+from kg.builder.extract.matchers.titles import names_a_thing
 from kg.builder.extract.relations import Found, title_relation
 from kg.builder.extract.rules import MATCHERS, Rule
 from kg.builder.extract.syntax import governing_verb, pobjs
@@ -87,7 +88,7 @@ def org_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
 def person_at_org(view: DocView, rule: Rule) -> Iterator[Found]:
     """People at a body (no known title): "Wang Li at the Institute of Physics"."""
     for m in view.index.mentions:
-        if m.cls != "Person" or not m.is_name:
+        if m.cls != "Person" or not m.is_name or names_a_thing(view, m):
             continue
         head = view.doc[m.token_end - 1]
         anchors = [head] + [c for c in head.children if c.dep_ == "appos"]
