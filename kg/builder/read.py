@@ -46,6 +46,8 @@ _SENT_END = ".!?:\"'”’)]"
 #: Characters no export format can carry: C0/C1 controls (but tab, line feed, carriage
 #: return), lone surrogates and the non-characters U+FFFE/U+FFFF.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+#: Characters an id may not hold: every control character (line ends and tabs too).
+_BAD_ID_CHARS = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -415,7 +417,7 @@ def parse_jsonl_line(
     """
     warnings = warnings if warnings is not None else []
     try:
-        obj = json.loads(line)
+        obj = json.loads(line, strict=False)  # raw control characters are replaced below
     except RecursionError:
         raise SkipRecord("nested too deeply") from None
     if not isinstance(obj, dict):
@@ -436,7 +438,7 @@ def parse_jsonl_line(
     ident = str(ident).strip() if ident is not None else ""
     if len(ident) > MAX_ID_CHARS:
         raise SkipRecord(f"id longer than {MAX_ID_CHARS} characters")
-    if _BAD_CHARS.search(ident):
+    if _BAD_ID_CHARS.search(ident):
         raise SkipRecord("id has control or invalid characters")
     text = _clean_field(text, "text", where, warnings) or ""
     title = (_clean_field(title, "title", where, warnings) or "").strip() or None
@@ -539,9 +541,12 @@ class ArticleStream:
             )
             return None
         text, count = clean_text(article.text)
-        if count:
-            self.warnings.append(f"{name}: {count} invalid character(s) in the text replaced")
-            article = replace(article, text=text)
+        title, in_title = clean_text(article.title or "")
+        if count or in_title:
+            self.warnings.append(
+                f"{name}: {count + in_title} invalid character(s) in the text replaced"
+            )
+            article = replace(article, text=text, title=title or None)
         if not article.text.strip():
             self._skip(f"{name}: no article text, skipped")
             return None
