@@ -43,6 +43,7 @@ MAX_ID_CHARS = 1000
 
 _HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})(?:[ \t]+(.*))?$")
 _SENT_END = ".!?:\"'”’)]"
+_SPACES = re.compile(r"[ \t]+")
 #: Characters no export format can carry: C0/C1 controls (but tab, line feed, carriage
 #: return), lone surrogates and the non-characters U+FFFE/U+FFFF.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -144,7 +145,8 @@ def _glob_match(parts: tuple[str, ...], pats: tuple[str, ...]) -> bool:
     if not pats:
         return not parts
     if pats[0] == "**":
-        for i in range(len(parts) + 1):
+        # a trailing ``**`` matches folders and what is in them: a file needs one part at least
+        for i in range(0 if len(pats) > 1 else 1, len(parts) + 1):
             if i and parts[i - 1].startswith("."):
                 return False
             if _glob_match(parts[i:], pats[1:]):
@@ -253,6 +255,8 @@ def clean_text(text: str) -> tuple[str, int]:
     Returns:
         The clean text and the number of characters replaced.
     """
+    if not _BAD_CHARS.search(text):
+        return text, 0
     count = 0
 
     def sub(match: re.Match[str]) -> str:
@@ -334,7 +338,9 @@ def unwrap(text: str) -> str:
             continue
         if current and line[:1] in (" ", "\t"):
             flush()
-        current.append(re.sub(r"[ \t]+", " ", stripped))
+        current.append(
+            _SPACES.sub(" ", stripped) if "  " in stripped or "\t" in stripped else stripped
+        )
         short = len(line.rstrip()) < 0.6 * width
         if short and stripped[-1] in _SENT_END:
             flush()
