@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TaskID,
     TextColumn,
@@ -104,7 +103,7 @@ def build(
     columns = (
         TextColumn("[bold]{task.description:<10}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[state]:>13}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, disable=quiet, transient=True) as bar:
@@ -114,9 +113,13 @@ def build(
             if phase not in tasks:
                 for other in tasks.values():
                     bar.stop_task(other)
-                tasks[phase] = bar.add_task(phase, total=total)
-            bar.update(tasks[phase], completed=done, total=total)
-            if total is not None and done >= total and phase != "extracting":
+                tasks[phase] = bar.add_task(phase, total=total, state="")
+            if phase == "extracting":
+                state = f"{done}/{total} articles"
+            else:
+                state = "done" if total is not None and done >= total else "running"
+            bar.update(tasks[phase], completed=done, total=total, state=state)
+            if state == "done":
                 bar.stop_task(tasks[phase])
 
         try:

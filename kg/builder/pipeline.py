@@ -254,6 +254,8 @@ def _extract(
     ordered = OrderedExtraction(_engine_factory(setup), remaining)
     results: list[DocResult] = []
     done = 0
+    if progress:
+        progress("extracting", 0, stream.estimate)
     for entry, result in ordered.run(items()):
         done += 1
         warnings.extend(result.warnings)

@@ -425,3 +425,15 @@ def test_whole_matrix_builds_without_traceback(tmp_path):
         if case.warning and case.name != "duplicate-ids":  # ids are paths in a folder
             assert re.search(case.warning, joined), (case.name, joined)
     assert report["documents"] == readable
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_non_utf8_stdin_builds_with_a_warning(tmp_path):
+    data = f"date 2021-05-01 Caf\xe9 owners protest\n\n{BODY}\n".encode("latin-1")
+    proc = kg_build("-", "--out", str(tmp_path / "out"), "-q", "--workers", "1", stdin=data)
+    output = text_of(proc)
+    assert proc.returncode == 0 and "Traceback" not in output, output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["documents"] == 1
+    assert any(w.startswith("<stdin>: not valid UTF-8") for w in report["warnings"])
