@@ -191,15 +191,21 @@ class OutputFolder:
         return folder
 
     def manifest(self, staging: Path) -> dict[str, object]:
-        """The manifest of a staged generation: its id and every file's size and SHA-256."""
-        return {
-            "kg_manifest": 1,
-            "generation": staging.name.removeprefix("staging-"),
-            "files": {
-                rel: {"size": (staging / rel).stat().st_size, "sha256": _sha256(staging / rel)}
-                for rel in _files(staging)
-            },
-        }
+        """The manifest of a staged generation: every file's size and SHA-256, and its id.
+
+        ``report.json`` records the build's time, so it is listed without size and hash (it is
+        published last); the id is a hash of the rest, so the same input gives the same
+        manifest.
+        """
+        files: dict[str, dict[str, object]] = {}
+        for rel in _files(staging):
+            if rel == LAST:
+                files[rel] = {"size": None, "sha256": None}
+            else:
+                path = staging / rel
+                files[rel] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+        digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        return {"kg_manifest": 1, "generation": digest[:16], "files": files}
 
     def publish(self, staging: Path) -> list[Path]:
         """Publish a staged generation in place of the current one (see the module docstring).
@@ -299,6 +305,8 @@ def verify(out: str | os.PathLike[str]) -> list[str]:
         path = root / rel
         if not path.is_file():
             problems.append(f"{rel}: missing")
+        elif info["sha256"] is None:
+            continue
         elif path.stat().st_size != info["size"] or _sha256(path) != info["sha256"]:
             problems.append(f"{rel}: not the file of generation {manifest['generation']}")
     for name in EXPORT_FILES:
