@@ -39,7 +39,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from kg.io import atomic_write_text
+from kg.io import atomic_write_text, fsync_dir
 
 #: Folder of kg's own files inside the output folder.
 META = ".kg"
@@ -83,17 +83,6 @@ def _files(root: Path) -> list[str]:
         for p in root.rglob("*")
         if p.is_file() and not p.is_symlink()
     )
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 @dataclass
@@ -251,11 +240,11 @@ class OutputFolder:
             if rel not in manifest["files"]:  # type: ignore[index]
                 with contextlib.suppress(OSError):
                     (self.root / rel).unlink()
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         atomic_write_text(self.meta / "manifest.json", json.dumps(manifest, indent=1) + "\n")
         (self.meta / "publishing.json").unlink()
         shutil.rmtree(staging, ignore_errors=True)
-        _fsync_dir(self.meta)
+        fsync_dir(self.meta)
 
     def recover(self) -> None:
         """Finish a publication a killed build left half done; delete orphans of killed builds.
