@@ -26,12 +26,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.builder.parallel import (
-    INFLIGHT_PER_WORKER,
-    ExtractorSpec,
-    SetupError,
-    run_batch,
-)
+from kg.builder.parallel import ExtractorSpec, SetupError, run_batch
 from kg.model import Article, DocResult
 
 #: Seconds to wait for the scheduler and its first worker.
@@ -197,6 +192,3 @@ class DaskEngine:
     def close(self) -> None:
         """Disconnect from the cluster (the cluster keeps running)."""
         self.client.close()
-
-
-__all__ = ["DaskEngine", "INFLIGHT_PER_WORKER", "RemoteSpec", "extract_on_worker"]

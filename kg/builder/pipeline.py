@@ -18,12 +18,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 import networkx as nx
 
 from kg.builder.read import MAX_CHARS, ArticleStream
 from kg.model import Article, DocResult, Document
+
+if TYPE_CHECKING:
+    from kg.builder.cache import ResultCache
+    from kg.builder.distributed import DaskEngine
+    from kg.builder.output import OutputFolder
+    from kg.builder.parallel import Engine, ExtractorSpec
 
 #: Called with ``(phase, done, total)``: ``"extracting"`` after each article (``total`` is the
 #: number of articles, known from the start); ``"resolving"`` and ``"exporting"`` with
@@ -171,10 +177,10 @@ class _Setup:
     """Everything checked before reading: engine choice, fingerprint, users' files."""
 
     model: str
-    spec: object
+    spec: ExtractorSpec
     workers: int
-    fingerprint: str | None
-    dask: object | None = None
+    fingerprint: str
+    dask: DaskEngine | None = None
 
 
 def _check_setup(
@@ -214,10 +220,11 @@ def _check_setup(
     return _Setup(name, spec, workers, fingerprint(setup, files))
 
 
-def _engine_factory(setup: _Setup):
+def _engine_factory(setup: _Setup) -> Callable[[int], Engine]:
+    """Choose the engine when the first batch is ready (small jobs stay in this process)."""
     from kg.builder.parallel import MIN_PARALLEL, InProcessEngine, PoolEngine
 
-    def factory(remaining: int):
+    def factory(remaining: int) -> Engine:
         if setup.dask is not None:
             return setup.dask
         if setup.workers > 1 and remaining >= MIN_PARALLEL:
@@ -230,7 +237,7 @@ def _engine_factory(setup: _Setup):
 def _extract(
     stream: ArticleStream,
     setup: _Setup,
-    cache,
+    cache: ResultCache | None,
     warnings: list[str],
     progress: Progress | None,
     stats: dict[str, object],
@@ -373,7 +380,7 @@ def _finish(
     results: list[DocResult],
     warnings: list[str],
     model: str,
-    folder,
+    folder: OutputFolder | None,
     title: str,
     progress: Progress | None,
     stats: dict[str, object],

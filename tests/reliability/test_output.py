@@ -192,3 +192,17 @@ def test_lock_is_released_when_the_holder_dies(tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.1)
     folder.release()
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("content", [b"not\ta\tgazetteer\n", None], ids=["bad-header", "missing"])
+def test_bad_gazetteer_is_a_one_line_error_and_publishes_nothing(tmp_path, content):
+    src = tmp_path / "in"
+    write_articles(src, 1)
+    gazetteer = tmp_path / "extra.tsv"
+    if content is not None:
+        gazetteer.write_bytes(content)
+    proc = kg_build(str(src), "--out", str(tmp_path / "out"), "--gazetteer", str(gazetteer), "-q")
+    line = _one_line_error(proc)
+    assert "extra.tsv" in line or "gazetteer" in line, line
+    assert not (tmp_path / "out" / "graph.ttl").exists()
