@@ -7,10 +7,9 @@ flight, and nothing but the results is kept. Engines:
 
 * :class:`InProcessEngine`: one :class:`~kg.builder.extract.document.Extractor` in this process
   (``--workers 1``, and small jobs: starting workers costs more than it saves);
-* :class:`PoolEngine`: N processes (``forkserver`` start method, so no lock held by a thread of
-  this process is inherited), each loading the model once (the pool initializer); batches go
-  to the processes as pickled articles and come back as :class:`~kg.model.DocResult` without
-  text;
+* :class:`PoolEngine`: N processes (``spawn`` start method), each loading the model once (the
+  pool initializer); batches go to the processes as pickled articles and come back as
+  :class:`~kg.model.DocResult` without text;
 * :class:`kg.builder.distributed.DaskEngine`: a Dask cluster.
 
 Workers leave when the building process dies, so a killed build leaves no orphans.
@@ -152,11 +151,12 @@ def _worker_batch(batch: list[Article]) -> list[DocResult]:
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["kg.builder.parallel", "kg.builder.extract.document"])
-        return ctx
+    """``spawn``: workers are children of the build, holding nothing of its state.
+
+    Not ``fork`` (a thread of the build may hold a lock at the fork) nor ``forkserver``: a
+    forkserver's child that the build dies before talking to waits forever, while a spawned
+    child reads end-of-file from its parent and leaves.
+    """
     return multiprocessing.get_context("spawn")
 
 
