@@ -114,3 +114,52 @@ def test_killed_builds_never_leave_a_mixed_or_partial_export(tmp_path):
     assert report["build"]["cache"]["hits"] == 9 and report["build"]["extracted"] == 0
     assert _graph_files(out) == reference["B"]
     print("kill outcomes:", outcomes)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    if int(fh.read().rsplit(b")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.model
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_killing_the_build_leaves_no_worker_process(tmp_path):
+    src = tmp_path / "in"
+    write_articles(src, 80)  # over MIN_PARALLEL: a pool of worker processes
+    proc = subprocess.Popen(
+        _build_cmd(src, tmp_path / "out", "--workers", "2", "--no-cache"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    deadline = time.monotonic() + 240
+    workers: list[int] = []
+    while len(workers) < 3 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.2)
+        workers = _children(proc.pid)  # the resource tracker and two workers
+    assert len(workers) >= 3, "the pool did not start"
+    time.sleep(3)
+    proc.kill()  # the build alone, not its process group
+    proc.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [w for w in workers if _alive(w)], "worker processes outlived the build"
+    assert b"Traceback" not in proc.stderr.read()
