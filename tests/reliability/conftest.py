@@ -45,7 +45,7 @@ def write_articles(folder: Path, count: int, start: int = 0) -> list[Path]:
     return paths
 
 
-def kg_build(*args: str, stdin: bytes | None = None, timeout: float = 300, **kw):
+def kg_build(*args: str, stdin: bytes | None = None, timeout: float = 1200, **kw):
     """Run ``python -m kg build ARGS`` and return the completed process (output as text)."""
     return subprocess.run(
         [sys.executable, "-m", "kg", "build", *args],
