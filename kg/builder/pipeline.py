@@ -192,15 +192,13 @@ def _check_setup(
 ) -> _Setup:
     """Check model, patterns and gazetteers (and reach the cluster) before any reading."""
     from kg.builder.cache import files_fingerprint, fingerprint, setup_fingerprint
-    from kg.builder.extract.lexicon import PatternsError, load_lexicon
     from kg.builder.nlp import choose_model
     from kg.builder.parallel import ExtractorSpec, SetupError
 
-    load_lexicon(tuple(patterns))  # raises PatternsError with a one-line message
-    try:
+    try:  # their content is checked by the extractor, whose errors become SetupError
         files = files_fingerprint(patterns, gazetteers)
     except OSError as err:
-        raise PatternsError(f"{err.filename}: cannot read ({err.strerror or err})") from None
+        raise SetupError(f"{err.filename}: cannot read ({err.strerror or err})") from None
     spec = ExtractorSpec(model, tuple(patterns), tuple(gazetteers))
     if scheduler:
         from kg.builder.distributed import DaskEngine
