@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from kg.query.options import ServeOptions
@@ -62,24 +68,63 @@ def build(
     ] = None,
     title: Annotated[str, typer.Option(help="Title of the HTML view.")] = "kg",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Processes that parse and extract (default: all cores)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Extract on a Dask cluster: its scheduler, tcp://HOST:PORT."
+        ),
+    ] = None,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option("--cache", help="Folder of the extraction cache (default: OUT/.kg)."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Extract every article again; keep no cache.")
+    ] = False,
+    max_chars: Annotated[
+        int,
+        typer.Option("--max-chars", min=1, help="Skip (with a warning) articles longer than this."),
+    ] = 10_000_000,
 ) -> None:
-    """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out."""
+    """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out.
+
+    Re-running into the same --out extracts only new or changed articles (the cache in OUT/.kg);
+    the files are published together when the build is complete.
+    """
     from kg.builder.extract.rules import RulesError
     from kg.builder.nlp import ModelNotFoundError
+    from kg.builder.output import OutputError
+    from kg.builder.parallel import SetupError
     from kg.builder.pipeline import NothingBuiltError
     from kg.builder.pipeline import build as run_build
 
     columns = (
-        TextColumn("[bold]building"),
+        TextColumn("[bold]{task.description:<10}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[state]:>13}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, disable=quiet, transient=True) as bar:
-        task = bar.add_task("docs", total=None)
+        tasks: dict[str, TaskID] = {}
 
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                for other in tasks.values():
+                    bar.stop_task(other)
+                tasks[phase] = bar.add_task(phase, total=total, state="")
+            if phase == "extracting":
+                state = f"{done}/{total} articles"
+            else:
+                state = "done" if total is not None and done >= total else "running"
+            bar.update(tasks[phase], completed=done, total=total, state=state)
+            if state == "done":
+                bar.stop_task(tasks[phase])
 
         try:
             result = run_build(
@@ -91,11 +136,18 @@ def build(
                 stdin=sys.stdin,
                 progress=progress,
                 title=title,
+                workers=workers,
+                scheduler=scheduler,
+                cache=not no_cache,
+                cache_dir=cache_dir,
+                max_chars=max_chars,
             )
-        except (ModelNotFoundError, RulesError) as err:
+        except (ModelNotFoundError, RulesError, OutputError, SetupError) as err:
             fail(str(err))
         except NothingBuiltError as err:
             fail(str(err))
+        except KeyboardInterrupt:
+            fail("interrupted; the previous exports are unchanged", 130)
     print_summary(result, out)
 
 
@@ -112,6 +164,11 @@ def print_summary(result, out: Path) -> None:
     table.add_row("warnings", str(len(result.warnings)))
     table.add_row("seconds", f"{result.seconds:.1f}")
     table.add_row("model", result.model)
+    stats = result.stats
+    cache = stats.get("cache") or {}
+    table.add_row("extracted", f"{stats.get('extracted', 0)} (workers: {stats.get('workers', 0)})")
+    if cache:
+        table.add_row("from cache", str(cache.get("hits", 0)))
     console.print(table)
     for warning in result.warnings[:20]:
         console.print(f"[yellow]warning:[/] {warning}", highlight=False)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["atomic_write_bytes", "atomic_write_files", "atomic_write_text"]
+__all__ = ["atomic_write_bytes", "atomic_write_files", "atomic_write_text", "fsync_dir"]
 
 #: Permission bits of a newly created export file (the temp file would otherwise keep 0600).
 _NEW_FILE_MODE = 0o644
@@ -77,7 +77,7 @@ def atomic_write_files(
                 Path(rest).unlink(missing_ok=True)
             raise
     for folder in dict.fromkeys(dest.parent for _, dest in done):
-        _fsync_dir(folder)
+        fsync_dir(folder)
     return [dest for _, dest in done]
 
 
@@ -106,7 +106,7 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Flush a directory entry to disk where the platform allows it (best effort)."""
     if os.name != "posix":
         return

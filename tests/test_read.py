@@ -5,7 +5,15 @@ import os
 
 import pytest
 
-from kg.builder.read import decode, expand_inputs, parse_text, read_inputs, unwrap
+from kg.builder.read import (
+    ArticleStream,
+    clean_text,
+    decode,
+    expand_inputs,
+    parse_text,
+    read_inputs,
+    unwrap,
+)
 
 
 def test_header_date_and_headline_are_parsed():
@@ -122,20 +130,21 @@ def test_stdin_text_and_jsonl():
     assert result.articles[0].id == "s1"
 
 
-def test_jsonl_records_may_hold_raw_line_separators_and_lone_surrogate_escapes(tmp_path):
-    path = tmp_path / "a.jsonl"
-    records = [
-        {"id": "a\u2028b", "title": "One\u2029two", "text": "Troops\u2028arrived\x85 today."},
-        {"id": "c", "text": "Bad \\ud800 escape."},
-    ]
-    lines = [
-        json.dumps(records[0], ensure_ascii=False),
-        json.dumps(records[1]).replace("\\\\", "\\"),
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = read_inputs([path])
-    assert result.warnings == []
-    first, second = result.articles
-    assert (first.id, first.title) == ("a\u2028b", "One\u2029two")
-    assert "Troops\u2028arrived\x85 today." in first.text
-    assert second.text == "Bad \ufffd escape."
+def test_clean_text_replaces_one_for_one():
+    text, count = clean_text("a\x00b\ud800c\x0bd\te\nf")
+    assert text == "a b\ufffdc d\te\nf" and count == 3
+    assert clean_text("plain") == ("plain", 0)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_decode_follows_a_byte_order_mark(encoding):
+    text, warning = decode("Café owners protested.".encode(encoding), "x.txt")
+    assert text == "Café owners protested." and warning is None
+
+
+def test_stream_estimate_is_known_before_reading(tmp_path):
+    (tmp_path / "a.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "f.jsonl").write_text('{"text": "x"}\n\n{bad\n{"text": "y"}\n', encoding="utf-8")
+    stream = ArticleStream([tmp_path])
+    assert stream.estimate == 4
+    assert len(list(stream)) == 3 and stream.skipped == 1

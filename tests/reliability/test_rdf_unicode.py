@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
+from kg.builder.read import clean_text
 import kg.export.rdf as rdf
 from kg.analyze.load import rdf_to_networkx
 from kg.analyze.tables import graph_from_tables
@@ -135,7 +136,9 @@ def unicode_build(tmp_path_factory):
 @pytest.mark.model
 def test_build_with_separators_controls_and_astral_characters(unicode_build):
     result, out = unicode_build
-    assert result.warnings == [] and result.documents == 2
+    # the reader replaces control characters (no XML export can carry them), with a warning
+    assert result.documents == 2
+    assert result.warnings and all("invalid character" in w for w in result.warnings)
     texts = {name: (out / name).read_text(encoding="utf-8") for name in RDF_FORMATS}
     _check_texts(texts, result.graph)
 
@@ -148,11 +151,14 @@ def test_every_export_keeps_the_odd_characters_in_both_parsers(unicode_build, na
     text = (out / name).read_text(encoding="utf-8")
     for quads in (_oxigraph_quads(text, ox_fmt), _rdflib_quads(text, rdflib_fmt)):
         literals = {str(o) for _, _, o, _ in quads if isinstance(o, rdflib.Literal)}
-        assert RECORD["title"] in literals and RECORD["id"] in literals and TEXT_ID in literals
+        title = clean_text(RECORD["title"])[0]  # the reader replaced the NUL
+        assert title in literals and RECORD["id"] in literals and TEXT_ID in literals
         assert "Troops\u2028arrive in Kazakhstan \U0001f600" in literals
         sentences = [x for x in literals if "Kazakh" in x or "CSTO" in x or "Macron" in x]
-        for char in "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x07\x1b\x7f\U00020000\U0001f1f0":
+        for char in "\u2028\u2029\x85\U00020000\U0001f1f0":
             assert any(char in x for x in sentences), (name, repr(char))
+        for char in "\x0b\x0c\x1c\x1d\x07\x1b\x7f":  # replaced by the reader
+            assert not any(char in x for x in literals), (name, repr(char))
         sources = {str(o) for _, p, o, _ in quads if p == rdflib.URIRef(rdf._SOURCE.value)}
         assert len(sources) == 1 and sources.pop().startswith("https://example.org/a")
 
@@ -166,7 +172,7 @@ def test_graphml_gexf_and_tables_of_the_build(unicode_build):
         result.graph
     )
     tables = kg.load_tables(out)
-    assert RECORD["title"] in set(tables["documents"]["title"])
+    assert clean_text(RECORD["title"])[0] in set(tables["documents"]["title"])
     from_rdf = rdf_to_networkx(read_quads(out / "graph.ttl"))
     assert list(graph_from_tables(out).nodes(data=True)) == list(from_rdf.nodes(data=True))
 
