@@ -28,7 +28,8 @@ def national_institution(view: DocView, rule: Rule) -> Iterator[Found]:
             if i.source == "inner"
             and i.cls == "Country"
             and m.token_start <= i.token_start < m.token_end
-        ]
+            and (m.cls != "MilitaryForce" or view.res.gazetteer.demonym(i.text) is not None)
+        ]  # a force named after where it serves ("Kosovo Force") is not that country's
         owner = owner_before(view, m.token_start)
         if owner is not None and owner.cls == "Country":
             countries.append(owner)
