@@ -28,8 +28,12 @@ from kg.builder.extract.view import MentionIndex
 from kg.model import Mention
 from kg.text import slug
 
-FIELDING, NAMING, MULTINATIONAL = uses(
-    "fielding_verbs", "naming_verbs", "multinational_modifiers"
+FIELDING, NAMING, MULTINATIONAL, MILITARY, FOUNDING = uses(
+    "fielding_verbs",
+    "naming_verbs",
+    "multinational_modifiers",
+    "military_context_words",
+    "founding_verbs",
 )
 MF = "MilitaryForce"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-\.]{1,11}$")
@@ -248,9 +252,15 @@ def _code_names(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
     lex = res.lexicon
     naming = lex.words(NAMING)
     for verb in tokens_of(doc):
-        if verb.lemma_.lower() not in naming or verb.dep_ not in ("acl", "relcl"):
+        if verb.lemma_.lower() not in naming or verb.pos_ != "VERB":
             continue
         noun = verb.head
+        if verb.dep_ not in ("acl", "relcl"):
+            # "the operation, code-named X" parsed as a clause of its own
+            comma = verb.left_edge.i - 1
+            if comma < 1 or doc[comma].text != "," or verb.tag_ != "VBN":
+                continue
+            noun = doc[comma - 1]
         if noun.lower_ not in lex.force_nouns or noun.pos_ != "NOUN":
             continue
         name_tok = _named_object(verb)
@@ -343,9 +353,17 @@ def is_company(owner: Mention, lex) -> bool:
 
 
 def is_armed_service(owner: Mention, lex) -> bool:
-    """Whether an organisation is a national armed service ("the Chilean Army")."""
+    """Whether an organisation is a national armed service ("the Chilean Army", "U.S. Naval")."""
     label = owner.label.lower()
+    if label.rsplit(" ", 1)[-1] in ("naval", "military"):
+        return True
     return any(label == m or label.endswith(" " + m) for m in lex.military_orgs)
+
+
+def military_context(token: Token, lex) -> bool:
+    """Whether the sentence of a token speaks of armed forces ("troops", "peacekeeping" …)."""
+    words = lex.words(MILITARY)
+    return any(t.lower_ in words for t in token.sent)
 
 
 def _gazetteer_forces(gaz: Gazetteer) -> dict[str, list[GazEntry]]:
@@ -440,6 +458,8 @@ class _Forces:
         if any(c.dep_ not in ("det", "punct") for c in token.children if c.i < token.i):
             return None
         word = token.lemma_.lower()
+        if word not in ("operation", "mission"):
+            return None  # "the force", "the troops": any force; the last one is meant
         best = None
         for m in self.index.mentions:
             if m.token_start >= token.i:
@@ -456,11 +476,23 @@ class _Forces:
     def entry(self, m: Mention) -> GazEntry | None:
         return self.res.gazetteer.get(m.key)
 
+    def founders(self, force: Mention) -> set[str]:
+        """Keys of who launched or set up a named force ("Britain launched Operation X")."""
+        head = self.doc[force.token_end - 1]
+        verb = head.head
+        if head.dep_ not in ("dobj", "nsubjpass") or verb.lemma_.lower() not in self.res.lexicon.words(FOUNDING):
+            return set()
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
+        subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children]
+        return {m.key for t in subjects if (m := self.index.at(t)) is not None}
+
     def owned_by(self, force: Mention, owner: Mention) -> bool:
-        """Whether a named force is the owner's: by the gazetteer, or by its name."""
+        """Whether a named force is the owner's: by the gazetteer, by its name, or because the
+        owner launched it.
+        """
         entry = self.entry(force)
         parent = entry.part_of if entry else None
-        if parent == owner.key:
+        if parent == owner.key or owner.key in self.founders(force):
             return True
         inner = any(
             i.key == owner.key
@@ -616,7 +648,12 @@ def appositive_name(token: Token, index: MentionIndex, depth: int = 0) -> Mentio
         m = index.at(token.head)
         if m is not None and m.is_name and m.cls in ("Organization", MF):
             return m
-    for verb in (c for c in token.children if c.dep_ in ("acl", "relcl")):
+    doc = token.doc
+    after = doc[token.i + 2] if token.i + 2 < len(doc) and doc[token.i + 1].text == "," else None
+    loose = [] if after is None or after.head.i == token.i else [after.head]  # "X, code-named Y"
+    for verb in [*(c for c in token.children if c.dep_ in ("acl", "relcl")), *loose]:
+        if verb in loose and (verb.tag_ != "VBN" or _named_object(verb) is None):
+            continue
         last = max(verb.subtree, key=lambda t: t.i)
         if last.dep_ == "appos" and _after_comma(last):
             m = index.at(last)
@@ -678,6 +715,8 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
     if _negated(token) or "own" in mods:
         return None  # "it will not be a U.N. operation", "its own forces"
+    if any(f"{m} {token.lower_}" in lex.military_orgs for m in mods):
+        return None  # "the armed forces", "security forces": a state's services, not a force
     named = appositive_name(token, index)
     if named is not None:
         return reference_mention(doc_id, token, named, "force-ref") if named.cls == MF else None
@@ -690,7 +729,15 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     leader = led_by(token, index)
     if leader is not None and leader.cls == "Organization" and owner is None:
         owner, leader = leader, None  # "the NATO-led force": NATO's force
+    if owner is not None and owner.cls in ("Organization", "Country"):
+        named = st.of_owner(owner, token)  # "Britain's operation" after "Britain launched X"
+        if named is not None and mods.isdisjoint(lex.non_military_modifiers):
+            return reference_mention(doc_id, token, named, "force-ref")
     public = (owner is not None and st.entry(owner) is not None) or leader is not None
+    if public and token.lower_ in lex.weak_force_nouns and leader is None:
+        # "the AU mission" in a sentence about troops, not "an IMF mission is visiting"
+        fields = owner is not None and owner.key in _gazetteer_forces(st.res.gazetteer)
+        public = fields or military_context(token, lex)
     if not military_noun(token, lex, bool(public)):
         # "Exxon's operations", "the sales force": no new force; but "the mission" may
         # still refer back to a force the article has named
@@ -782,10 +829,15 @@ def _gazetteer_mention(doc_id: str, token: Token, entry: GazEntry) -> Mention:
 
 
 def _refers_back(token: Token, lex) -> bool:
-    """A force noun used as a definite reference ("the forces", "peacekeeping troops")."""
+    """A force noun used as a definite reference ("the forces", "peacekeeping troops",
+    "a group of peacekeepers"), not units of a state ("Chadian peacekeepers").
+    """
     dets = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
     mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound")}
-    return bool(dets & {"the", "its", "this", "that"}) or bool(mods & lex.force_modifiers)
+    if bool(dets & {"the", "its", "this", "that"}) or bool(mods & lex.force_modifiers):
+        return True
+    national = any(c.dep_ in ("amod", "compound", "nmod", "poss") for c in token.children)
+    return token.lemma_.lower() == "peacekeeper" and not national
 
 
 # --------------------------------------------------------------------------- exercises

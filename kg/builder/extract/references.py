@@ -82,7 +82,10 @@ def resolve_description(token: Token, index: MentionIndex, res: Resources) -> Me
         parent = _parent_body(index.before(token.i, {"Organization"}, names_only=True), res)
         if parent is not None:  # "the bloc" after the European Commission: the EU
             return parent
-    return index.before(token.i, _compatible(cls), names_only=True)
+    found = index.before(token.i, _compatible(cls), names_only=True)
+    if found is not None and found.cls == "MilitaryForce" and token.lower_ != "coalition":
+        return None  # "the alliance", "the bloc" is a body, never a deployed force
+    return found
 
 
 def _parent_body(last: Mention | None, res: Resources) -> Mention | None:

@@ -14,8 +14,24 @@ from kg.builder.extract.rules import MATCHERS, TAKES, Role, Rule
 from kg.builder.extract.syntax import governing_verb, group, pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
+from kg.text import slug
 
-CONTRIBUTE, DEPLOY, FIELDING, CONTRIBUTORS, FOUNDING, PLACED, REPORTING, SENDING, ORIGIN = uses(
+(
+    CONTRIBUTE,
+    DEPLOY,
+    FIELDING,
+    CONTRIBUTORS,
+    FOUNDING,
+    PLACED,
+    REPORTING,
+    SENDING,
+    ORIGIN,
+    DIRECT_PLACE,
+    BASES,
+    PURPOSE,
+    HELPING,
+    DEPLOYMENT,
+) = uses(
     "contribute_verbs",
     "deploy_verbs",
     "fielding_verbs",
@@ -25,6 +41,11 @@ CONTRIBUTE, DEPLOY, FIELDING, CONTRIBUTORS, FOUNDING, PLACED, REPORTING, SENDING
     "statement_verbs",
     "sending_verbs",
     "origin_verbs",
+    "place_object_verbs",
+    "base_nouns",
+    "purpose_verbs",
+    "helping_verbs",
+    "deployment_nouns",
 )
 #: Words for a share of something: "most of the force", "the bulk of the troops".
 SHARE_WORDS = frozenset({"most", "bulk", "majority", "part", "half", "some", "much", "many", "all"})
@@ -370,28 +391,141 @@ def force_named_after(view: DocView, rule: Rule) -> Iterator[Found]:
                 yield Found(m, inner, token)
 
 
+def _clause_verbs(verb: Token) -> list[Token]:
+    """A verb and the verbs of its open, adverbial and coordinated clauses."""
+    return [verb] + [
+        c for c in verb.children if c.dep_ in ("advcl", "xcomp", "conj") and c.pos_ == "VERB"
+    ]
+
+
+def _role_token(token: Token) -> Token:
+    """The noun that fills the verb's role: "a group of peacekeepers landed" → group."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ != "VERB":
+        return token.head.head
+    return token
+
+
+def _purpose_places(view: DocView, token: Token) -> list[Token]:
+    """Where a force is sent to act: "a force to protect shipping in the Red Sea", "a mission
+    to help Haiti's police".
+    """
+    purpose, helping = view.words(PURPOSE), view.words(HELPING)
+    out: list[Token] = []
+    for verb in (c for c in token.children if c.dep_ in ("acl", "relcl")):
+        if verb.lemma_.lower() not in purpose or cancelled(view, verb):
+            continue
+        out += pobjs(verb, {"in", "across", "along", "throughout"})
+        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+            out += pobjs(obj, {"in", "across", "along", "throughout"})
+            if verb.lemma_.lower() in helping:
+                out += [c for c in obj.children if c.dep_ == "poss"]
+    return out
+
+
+def deployment_places(view: DocView, token: Token) -> list[Token]:
+    """Tokens naming where the force at ``token`` is sent or stationed.
+
+    "F are stationed in X", "dispatched F to X", "F arrived in / landed at X", "F patrols X",
+    "the town of X, where F were deployed", "F runs bases in towns including X and Y",
+    "the force in X", "a force to protect shipping in X".
+    """
+    deploy, direct, bases = view.words(DEPLOY), view.words(DIRECT_PLACE), view.words(BASES)
+    role = _role_token(token)
+    verb = governing_verb(role)
+    places: list[Token] = []
+    if verb is not None and role.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        for v in _clause_verbs(verb):
+            lemma = v.lemma_.lower()
+            if cancelled(view, v):
+                continue
+            if lemma in deploy | direct:
+                places += pobjs(v, {"to", "in", "into", "inside", "at"})
+            if lemma in direct:
+                places += [c for c in v.children if c.dep_ == "dobj"]
+            if lemma in deploy and v.dep_ == "relcl" and any(c.lower_ == "where" for c in v.children):
+                places += [v.head, *pobjs(v.head, {"in"})]  # "the town of X, where F were sent"
+            if role.dep_ == "nsubj":
+                for obj in (c for c in v.children if c.dep_ == "dobj" and c.lower_ in bases):
+                    places += pobjs(obj, {"in", "at", "across"})  # "F runs bases in X"
+    places += pobjs(token, {"in", "to"})
+    if token.lower_ in view.words(DEPLOYMENT) and token.dep_ == "dobj":
+        places += pobjs(token.head, {"to", "into"})  # "ordered its deployment to X"
+    places += _purpose_places(view, token)
+    return places + [q for p in places for q in pobjs(p, {"including", "like", "as"})]
+
+
+def _with_countries(view: DocView, places: list[Mention]) -> list[Mention]:
+    """Places with the countries they lie in, when the article names those countries."""
+    out = list(places)
+    named = {m.key: m for m in view.index.mentions if m.cls == "Country" and m.is_name}
+    for place in places:
+        entry = view.res.gazetteer.get(place.key)
+        country = entry.country if entry is not None else None
+        if country in named and all(o.key != country for o in out):
+            out.append(named[country])
+    return out
+
+
 @MATCHERS("force_deployed")
 def force_deployed(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Where a force is: "F are stationed in X", "dispatched F to X", "F arrived in X", "F in X"."""
-    deploy = view.words(DEPLOY)
+    """Where a force is: "F are stationed in X", "dispatched F to X", "F arrived in X", "F in X".
+
+    A city comes with its country when the article names the country ("landed in Dili" → also
+    East Timor).
+    """
     for m in view.index.mentions:
-        if m.cls != "MilitaryForce":
+        if m.cls != "MilitaryForce" or m.source == "inner":
+            continue
+        token = view.doc[m.token_end - 1]
+        places = view.mentions_in(deployment_places(view, token), PLACES)
+        for place in _with_countries(view, places):
+            yield Found(m, place, token)
+
+
+def _requesters(view: DocView) -> dict[str, Mention]:
+    """Who asked whom for help: the key of the body asked → the state that asked.
+
+    A person or government asking stands for the article's main country.
+    """
+    from kg.builder.extract.matchers.requests import requested_assistance
+
+    out: dict[str, Mention] = {}
+    main = view.index.most_frequent({"Country"})
+    for found in requested_assistance(view, None):  # type: ignore[arg-type]
+        state = found.subject if found.subject.cls == "Country" else main
+        if state is not None and found.object is not None:
+            out.setdefault(found.object.key, state)
+    return out
+
+
+@MATCHERS("force_arrives_where_asked")
+def force_arrives_where_asked(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A body's force that arrives without a place goes where the body was asked to help.
+
+    "X asked the CSTO for help. The alliance's peacekeepers began arriving on Thursday."
+    """
+    arrive = view.words(DEPLOY)
+    asked: dict[str, Mention] | None = None
+    for m in view.index.mentions:
+        if m.cls != "MilitaryForce" or m.source == "inner":
             continue
         token = view.doc[m.token_end - 1]
         verb = governing_verb(token)
-        places: list[Token] = []
-        if verb is not None and token.dep_ in ("nsubj", "nsubjpass", "dobj"):
-            verbs = [verb] + [
-                c
-                for c in verb.children
-                if c.dep_ in ("advcl", "xcomp", "conj") and c.pos_ == "VERB"
-            ]
-            for v in verbs:
-                if v.lemma_.lower() in deploy and not cancelled(view, v):
-                    places += pobjs(v, {"to", "in", "into", "inside"})
-        places += pobjs(token, {"in", "to"}) if token.dep_ != "pobj" else []
-        for place in view.mentions_in(places, PLACES):
-            yield Found(m, place, token)
+        if verb is None or token.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        verbs = [v for v in _clause_verbs(verb) if v.lemma_.lower() in arrive]
+        verbs += [c for c in verb.children if c.dep_ == "xcomp" and c.lemma_.lower() in arrive]
+        if not verbs or any(cancelled(view, v) for v in verbs):
+            continue
+        if view.mentions_in(deployment_places(view, token), PLACES):
+            continue
+        if asked is None:
+            asked = _requesters(view)
+        entry = view.res.gazetteer.get(m.key)
+        owners = {entry.part_of} if entry is not None and entry.part_of else set()
+        owners |= {k for k in asked if m.key == f"force:{slug(k)}"}
+        for owner in owners & set(asked):
+            yield Found(m, asked[owner], token)
 
 
 @MATCHERS("contributor_noun")
@@ -462,4 +596,21 @@ def recent_force_of(view: DocView, token: Token, role: Role) -> list[Mention]:
     """The force units at the token belong to, else the force the last sentences talk about."""
     force = force_target(view, token, fallback=False) or recent_force(view, token)
     return [force] if force is not None else []
+
+
+@MATCHERS("state_force")
+def state_force(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state's own operation is manned by the state: "France said its military intervention
+    in Mali ..." (the intervention being France's Operation Serval).
+    """
+    for m in view.index.mentions:
+        if m.cls != "MilitaryForce" or m.source != "force-ref":
+            continue
+        token = view.doc[m.token_start]
+        for owner in view.mentions_in(
+            [c for c in token.children if c.dep_ == "poss"], {"Country"}
+        ):
+            verb = governing_verb(token)
+            if verb is None or not cancelled(view, verb):
+                yield Found(owner, m, token)
 
