@@ -23,17 +23,21 @@ from kg.builder.extract.gazetteer import GazEntry, Gazetteer
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.references import reference_mention, resolve_description, resolve_pronoun
 from kg.builder.extract.resources import Resources
-from kg.builder.extract.syntax import np_start, tokens_of
+from kg.builder.extract.syntax import np_start, pobjs, tokens_of
 from kg.builder.extract.view import MentionIndex
 from kg.model import Mention
 from kg.text import slug
 
-FIELDING, NAMING, MULTINATIONAL, MILITARY, FOUNDING = uses(
+FIELDING, NAMING, MULTINATIONAL, MILITARY, FOUNDING, DEPLOY, MODALS, UNITS, PLACED_NOUNS = uses(
     "fielding_verbs",
     "naming_verbs",
     "multinational_modifiers",
     "military_context_words",
     "founding_verbs",
+    "deploy_verbs",
+    "modals",
+    "unit_nouns",
+    "placed_force_nouns",
 )
 MF = "MilitaryForce"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-\.]{1,11}$")
@@ -695,16 +699,12 @@ def find_forces(doc: Doc, doc_id: str, index: MentionIndex, res: Resources) -> I
     for token in tokens_of(doc):
         if token.lower_ not in lex.force_nouns or token.pos_ not in ("NOUN", "PROPN"):
             continue
-        at = index.at(token)
-        if at is not None:
-            if at.cls == MF:
-                st.last = at
+        if index.at(token) is not None:
             continue
+        st.last = index.before(token.i, {MF})  # names and descriptions found so far
         mention = _describe(doc_id, token, st)
         if mention is None or not index.add(mention):
             continue
-        if mention.is_name or st.last is None or mention.key != st.last.key:
-            st.last = mention
         yield mention
 
 
@@ -755,6 +755,10 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
         return mention
     if leader is not None:
         return _led(doc_id, token, leader, words, st)
+    if owner is None or owner.cls == "Country":
+        national = _national_force(doc_id, token, st)
+        if national is not None:
+            return national
     if _refers_back(token, lex):
         target = st.same_head(token) or st.last or st.ahead(token, words, None)
         if target is not None:
@@ -814,6 +818,107 @@ def _led(doc_id: str, token: Token, leader: Mention, words: set[str], st: _Force
     st.by_leader[leader.key] = mention
     st.leader_of[mention.key] = leader.key
     return mention
+
+
+def unit_state(token: Token, index: MentionIndex) -> tuple[Mention | None, Token | None]:
+    """The state whose units a noun names, and the modifier that says so: "Turkish troops",
+    "US special operations troops", or the state sending them ("Turkey will send a battalion").
+    """
+    mods = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod", "poss")]
+    mods += [g for c in mods for g in c.children if c.dep_ in ("amod", "compound", "nmod")]
+    for c in mods:
+        m = index.at(c)
+        if m is not None and m.cls == "Country":
+            return m, c
+    verb = token.head
+    if token.dep_ == "dobj":
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            m = index.at(subj)
+            if m is not None and m.cls == "Country":
+                return m, None
+    return None, None
+
+
+def _foreign_places(token: Token, state: Mention, st: _Forces) -> list[Mention]:
+    """Places abroad that units are sent to ("send a battalion to Kosovo", "flew into X")."""
+    deploy = st.res.lexicon.words(DEPLOY)
+    verb = token.head
+    if token.dep_ not in ("dobj", "nsubj", "nsubjpass") or verb.lemma_.lower() not in deploy:
+        return []
+    if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in st.res.lexicon.words(MODALS)) for c in verb.children):
+        return []
+    out = []
+    for p in pobjs(verb, {"to", "into", "in"}):
+        m = st.index.at(p)
+        if m is None or m.cls not in ("Country", "Location"):
+            continue
+        entry = st.res.gazetteer.get(m.key)
+        country = m.key if m.cls == "Country" else (entry.country if entry else None)
+        if country is not None and country != state.key:
+            out.append(m)
+    return out
+
+
+def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
+    """A state's units sent abroad are a force of their own: "Turkey will send a commando
+    battalion to Kosovo", "US special operations troops flew into Khartoum".
+
+    Troops that join a force the clause names ("as part of the CSTO force") are that force's;
+    a unit (battalion, company …) stays a unit of its own, part of that force.
+    """
+    lex = st.res.lexicon
+    if token.lower_ in lex.words(PLACED_NOUNS):
+        return None  # a state's "mission" or "operation" is named, or it is not a force
+    if any(c.lower_ in lex.non_military_modifiers for c in token.subtree if c.i < token.i):
+        return None
+    state, modifier = unit_state(token, st.index)
+    if state is None or not _foreign_places(token, state, st):
+        return None
+    unit = token.lower_ in lex.words(UNITS)
+    if not unit and joined_force(token, st.index, st.res) is not None:
+        return None
+    entry = st.res.gazetteer.get(state.key)
+    name = modifier.text if modifier is not None else (entry.demonyms[0] if entry and entry.demonyms else state.label)
+    skip = {modifier.i} if modifier is not None else set()
+    words = [
+        c.lower_
+        for c in sorted(token.subtree, key=lambda t: t.i)
+        if c.i < token.i and c.i not in skip and c.dep_ in ("amod", "compound") and c.is_alpha and c.is_lower
+    ]
+    head = token.lemma_.lower()
+    head = "force" if head in _UNIT_HEADS else head
+    if words and words[-1] in ("forces", "force") and head == "force":
+        head = words.pop()  # "French special forces troops" → "French special forces"
+    label = " ".join([name, *words, head])
+    first = min([token.i, *(c.i for c in token.subtree if c.i < token.i and c.dep_ in ("amod", "compound", "nmod"))])
+    return _new_force(
+        doc_id, st.doc, token, f"force:{slug(state.key)}-{slug(' '.join([*words, head]))}", label, first
+    )
+
+
+def joined_force(token: Token, index: MentionIndex, res: Resources) -> Token | None:
+    """A force that units join in their clause: "as part of F", "to F", "under F", "bolster F"
+    (a force name, or a force noun the finder has not reached yet).
+    """
+
+    def force(t: Token) -> bool:
+        m = index.at(t)
+        return (m is not None and m.cls == MF) or (m is None and t.lower_ in res.lexicon.named_force_heads)
+
+    verb = token.head
+    for anchor in (token, verb):
+        for p in pobjs(anchor, {"to", "under", "with", "into", "for"}):
+            if force(p):
+                return p
+        for p in pobjs(anchor, {"as"}):
+            for q in pobjs(p, {"of"}):
+                if force(q):
+                    return q
+    for clause in (c for c in verb.children if c.dep_ in ("advcl", "xcomp")):
+        for obj in (c for c in clause.children if c.dep_ == "dobj"):
+            if force(obj):
+                return obj
+    return None
 
 
 def _gazetteer_mention(doc_id: str, token: Token, entry: GazEntry) -> Mention:

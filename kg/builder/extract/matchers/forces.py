@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from kg.builder.extract.forces import appositive_name, force_owner, is_armed_service
+from kg.builder.extract.forces import (
+    appositive_name,
+    force_owner,
+    is_armed_service,
+    joined_force,
+    unit_state,
+)
 from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import Found
@@ -31,6 +37,7 @@ from kg.text import slug
     PURPOSE,
     HELPING,
     DEPLOYMENT,
+    PATROLS,
 ) = uses(
     "contribute_verbs",
     "deploy_verbs",
@@ -46,6 +53,7 @@ from kg.text import slug
     "purpose_verbs",
     "helping_verbs",
     "deployment_nouns",
+    "patrol_nouns",
 )
 #: Words for a share of something: "most of the force", "the bulk of the troops".
 SHARE_WORDS = frozenset({"most", "bulk", "majority", "part", "half", "some", "much", "many", "all"})
@@ -613,4 +621,67 @@ def state_force(view: DocView, rule: Rule) -> Iterator[Found]:
             verb = governing_verb(token)
             if verb is None or not cancelled(view, verb):
                 yield Found(owner, m, token)
+
+
+@MATCHERS("patrols_in")
+def patrols_in(view: DocView, rule: Rule) -> Iterator[Found]:
+    """Patrols mounted somewhere: "F patrols in X", "some (of the states) will mount patrols in
+    X" (the force the sentence or the last ones talk about).
+    """
+    patrols = view.words(PATROLS)
+    for noun in view.tokens:
+        if noun.lower_ not in patrols or noun.pos_ != "NOUN":
+            continue
+        verb = governing_verb(noun)
+        if verb is None or cancelled(view, verb):
+            continue
+        places = pobjs(noun, {"in", "along", "off", "across"})
+        if noun.dep_ == "dobj":
+            places += pobjs(verb, {"in", "along", "off", "across"})
+        found = view.mentions_in(places, PLACES)
+        if not found:
+            continue
+        subj = [c for c in verb.children if c.dep_ == "nsubj"]
+        own = view.mentions_in(subj, {"MilitaryForce"})
+        states = [m for m in view.subjects(verb) if m.cls == "Country"]
+        pronoun = any(c.pos_ in ("PRON", "DET") or c.lower_ in ("others", "some") for c in subj)
+        force = own[0] if own else (recent_force(view, verb) if states or pronoun else None)
+        if force is None:
+            continue
+        for place in found:
+            yield Found(force, place, noun)
+
+
+@MATCHERS("national_force")
+def national_force(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state's units sent abroad are manned by it: "Turkey will send a commando battalion to
+    Kosovo", "US special operations troops flew into Khartoum"; so is the force they join.
+    """
+    for m in view.index.mentions:
+        if m.source != "force" or not m.key.startswith("force:country-") or "-led-" in m.key:
+            continue
+        token = view.doc[m.token_start]
+        state, _ = unit_state(token, view.index)
+        if state is None:
+            continue
+        yield Found(state, m, token)
+        joined = joined_force(token, view.index, view.res)
+        target = view.mention(joined) if joined is not None else None
+        if target is not None and target.cls == "MilitaryForce" and target.key != m.key:
+            yield Found(state, target, token)  # and so mans the force its unit joins
+
+
+@MATCHERS("unit_joins_force")
+def unit_joins_force(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A state's unit sent to strengthen a force is part of it: "Turkey will send a battalion to
+    Kosovo to bolster the NATO-led force there".
+    """
+    for m in view.index.mentions:
+        if m.source != "force" or not m.key.startswith("force:country-") or "-led-" in m.key:
+            continue
+        token = view.doc[m.token_start]
+        joined = joined_force(token, view.index, view.res)
+        target = view.mention(joined) if joined is not None else None
+        if target is not None and target.cls == "MilitaryForce" and target.key != m.key:
+            yield Found(m, target, token)
 

@@ -10,11 +10,13 @@ from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.relations import Found
 from kg.builder.extract.rules import MATCHERS, Rule
-from kg.builder.extract.syntax import governing_verb, group, pobjs
+from kg.builder.extract.syntax import governing_verb, group, pobjs, subject_tokens
 from kg.builder.extract.view import ORG_LIKE, DocView
 from kg.model import Mention
 
-LEAD, LEADERSHIP, HOLDING = uses("lead_verbs", "leadership_nouns", "holding_verbs")
+LEAD, LEADERSHIP, HOLDING, COMMAND = uses(
+    "lead_verbs", "leadership_nouns", "holding_verbs", "command_titles"
+)
 
 
 def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
@@ -65,6 +67,8 @@ def led_by_verb(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
             continue
         agents = view.mentions_in(pobjs(verb, {"by"}), {"Country", "Person", "Organization"})
         led_tokens = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if not led_tokens and verb.dep_ == "conj" and verb.tag_ == "VBN":
+            led_tokens = subject_tokens(verb)  # "It is expected to ... and will be led by X"
         if verb.dep_ in ("acl", "relcl"):
             led_tokens.append(verb.head)
         if not agents:
@@ -124,3 +128,44 @@ def holds_leadership(view: DocView, rule: Rule) -> Iterator[Found]:
         for person in (m for m in view.subjects(verb) if m.cls == "Person"):
             for org in owners:
                 yield Found(person, org, noun)
+
+
+def _command_owner(view: DocView, noun: Token) -> Mention | None:
+    """The force a command title is for: "the force's commander", "commander of KFOR"."""
+    for c in noun.children:
+        m = view.mention(c)
+        if c.dep_ in ("poss", "compound") and m is not None and m.cls == "MilitaryForce":
+            return m
+    for m in view.mentions_in(pobjs(noun, {"of"}), {"MilitaryForce"}):
+        return m
+    return None
+
+
+@MATCHERS("force_commander")
+def force_commander(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A force's commander named beside the title: "the force's commander, General X",
+    "General X, the commander of KFOR".
+    """
+    titles = view.words(COMMAND)
+    for m in view.index.mentions:
+        if m.cls != "Person" or not m.is_name:
+            continue
+        head = view.doc[m.token_end - 1]
+        nouns = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            nouns.append(head.head)
+        for noun in nouns:
+            if noun.lower_ not in titles or view.mention(noun) is not None:
+                continue
+            force = _command_owner(view, noun)
+            if force is not None:
+                yield Found(m, force, noun)
+
+
+@MATCHERS("force_led_by_person")
+def force_led_by_person(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A force is led by its commander: "the mission is led by General X" (ledBy)."""
+    for agent, thing, verb in led_by_verb(view):
+        if agent.cls == "Person" and thing.cls == "MilitaryForce":
+            yield Found(thing, agent, verb)
+
