@@ -314,6 +314,11 @@ def test_event_with_resolved_weekday_date(extract):
         "Sony said its PlayStation games outsold Xbox games in Japan.",
         "The Asia Pacific Economic Co-operation forum met in Lima.",
         "The Financial Action Task Force met in Paris on Friday.",
+        "A routine IMF mission is visiting Lagos to review the budget.",
+        "Critics said the treaty would ensure the smooth operation of the enlarged EU.",
+        "The minister criticised the US-led flood relief coalition on Monday.",
+        "Detectives said Operation Nightshade had led to 40 arrests for online fraud.",
+        "The Chamber of Commerce sent a trade mission to Brazil in May.",
     ],
 )
 def test_business_news_has_no_military_forces(extract, text):

@@ -28,7 +28,21 @@ from kg.builder.extract.view import MentionIndex
 from kg.model import Mention
 from kg.text import slug
 
-FIELDING, NAMING, MULTINATIONAL, MILITARY, FOUNDING, DEPLOY, MODALS, UNITS, PLACED_NOUNS = uses(
+(
+    FIELDING,
+    NAMING,
+    MULTINATIONAL,
+    MILITARY,
+    FOUNDING,
+    DEPLOY,
+    MODALS,
+    UNITS,
+    PLACED_NOUNS,
+    PROPOSALS,
+    PROPOSING,
+    STRONG,
+    CIVIL,
+) = uses(
     "fielding_verbs",
     "naming_verbs",
     "multinational_modifiers",
@@ -38,6 +52,10 @@ FIELDING, NAMING, MULTINATIONAL, MILITARY, FOUNDING, DEPLOY, MODALS, UNITS, PLAC
     "modals",
     "unit_nouns",
     "placed_force_nouns",
+    "proposal_nouns",
+    "proposing_verbs",
+    "strong_military_words",
+    "civil_context_words",
 )
 MF = "MilitaryForce"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-\.]{1,11}$")
@@ -63,7 +81,29 @@ def name_forces(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
     force, or is another name of the force the article has already named.
     """
     out = _acronym_names(doc, list(mentions), res)
-    return _code_names(doc, out, res)
+    out = _code_names(doc, out, res)
+    return _civil_operations(doc, out, res)
+
+
+def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list[Mention]:
+    """ "Operation X" in an article about police, customs, campaigns or the internet that never
+    speaks of troops is a civil operation: an organisation, not a military force.
+    """
+    ops = [
+        m
+        for m in mentions
+        if m.cls == MF and m.source == "ner" and m.text.split()[0] in ("Operation", "OPERATION")
+    ]
+    if not ops:
+        return mentions
+    words = {t.lower_ for t in tokens_of(doc)}
+    if words & res.lexicon.words(STRONG) or not words & res.lexicon.words(CIVIL):
+        return mentions
+    keys = {m.key for m in ops if res.gazetteer.get(m.key) is None}
+    return [
+        replace(m, cls="Organization", key=f"organization:{slug(m.label)}") if m.key in keys else m
+        for m in mentions
+    ]
 
 
 def _is_cap(token: Token) -> bool:
@@ -735,9 +775,9 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
             return reference_mention(doc_id, token, named, "force-ref")
     public = (owner is not None and st.entry(owner) is not None) or leader is not None
     if public and token.lower_ in lex.weak_force_nouns and leader is None:
-        # "the AU mission" in a sentence about troops, not "an IMF mission is visiting"
-        fields = owner is not None and owner.key in _gazetteer_forces(st.res.gazetteer)
-        public = fields or military_context(token, lex)
+        # "the AU mission" in a sentence about troops, not "an IMF mission is visiting" or
+        # "the effective operation of the EU"
+        public = military_context(token, lex)
     if not military_noun(token, lex, bool(public)):
         # "Exxon's operations", "the sales force": no new force; but "the mission" may
         # still refer back to a force the article has named
@@ -779,14 +819,25 @@ def _owned(doc_id: str, token: Token, owner: Mention, words: set[str], st: _Forc
         return _gazetteer_mention(doc_id, token, entry)
     if owner.cls == "Country":
         return None  # "Russian troops", "France's army": units of a state, not a force
+    if st.entry(owner) is None:
+        return None  # "Black Watch soldiers", "Hezbollah fighters": the group itself
+    if _hypothetical(token, st.res):
+        return None  # "a preference for a UN force", "plans for an EU mission"
+    # a body that fields many forces (the UN) has a different one in every article
+    many = len(_gazetteer_forces(st.res.gazetteer).get(owner.key, ())) > 1
+    key = f"force:{slug(owner.key)}" + (f"@{slug(doc_id)}" if many else "")
     return _new_force(
-        doc_id,
-        st.doc,
-        token,
-        f"force:{slug(owner.key)}",
-        force_label(owner, token, st.res),
-        np_start(token),
+        doc_id, st.doc, token, key, force_label(owner, token, st.res), np_start(token)
     )
+
+
+def _hypothetical(token: Token, res: Resources) -> bool:
+    """A force only proposed, planned or called for: "a preference for a UN force"."""
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in res.lexicon.words(PROPOSALS):
+        return True
+    verb = token.head if token.dep_ in ("dobj", "nsubjpass") else None
+    return verb is not None and verb.lemma_.lower() in res.lexicon.words(PROPOSING)
 
 
 def _led(doc_id: str, token: Token, leader: Mention, words: set[str], st: _Forces) -> Mention:

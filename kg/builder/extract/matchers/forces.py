@@ -174,8 +174,11 @@ def unit_froms(noun: Token) -> list[Token]:
     if noun.dep_ == "conj":
         heads.append(noun.head)
     froms = [p for h in heads for p in pobjs(h, {"from"})]
-    verb = noun.head
-    if noun.dep_ == "dobj" and verb.pos_ == "VERB":
+    first = noun
+    while first.dep_ == "conj" and first.head is not first:
+        first = first.head  # "brings together police, troops and officials from ..."
+    verb = first.head
+    if first.dep_ == "dobj" and verb.pos_ == "VERB":
         froms += pobjs(verb, {"from"})
     return froms
 
@@ -419,11 +422,18 @@ def _purpose_places(view: DocView, token: Token) -> list[Token]:
     """
     purpose, helping = view.words(PURPOSE), view.words(HELPING)
     out: list[Token] = []
-    for verb in (c for c in token.children if c.dep_ in ("acl", "relcl")):
+    clauses = [c for c in token.children if c.dep_ in ("acl", "relcl")]
+    if token.dep_ == "dobj":  # "authorised a force ... to help Haiti's police"
+        clauses += [c for c in token.head.children if c.dep_ in ("xcomp", "advcl") and c.i > token.i]
+    for verb in clauses:
         if verb.lemma_.lower() not in purpose or cancelled(view, verb):
             continue
         out += pobjs(verb, {"in", "across", "along", "throughout"})
-        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        objs += [  # "help Haiti's police fight the gangs"
+            s for c in verb.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"
+        ]
+        for obj in objs:
             out += pobjs(obj, {"in", "across", "along", "throughout"})
             if verb.lemma_.lower() in helping:
                 out += [c for c in obj.children if c.dep_ == "poss"]
