@@ -42,6 +42,7 @@ from kg.text import slug
     PROPOSING,
     STRONG,
     CIVIL,
+    DEPLOYMENT_NOUNS,
 ) = uses(
     "fielding_verbs",
     "naming_verbs",
@@ -56,6 +57,7 @@ from kg.text import slug
     "proposing_verbs",
     "strong_military_words",
     "civil_context_words",
+    "deployment_nouns",
 )
 MF = "MilitaryForce"
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&\-\.]{1,11}$")
@@ -89,6 +91,16 @@ def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list
     """ "Operation X" in an article about police, customs, campaigns or the internet that never
     speaks of troops is a civil operation: an organisation, not a military force.
     """
+    lex = res.lexicon
+    civil = {  # "the Ugandan Goodwill Mission", "a Trade Mission": not forces, whatever the text
+        m.key
+        for m in mentions
+        if m.cls == MF and m.source == "ner" and set(m.text.lower().split()) & lex.non_military_modifiers
+    }
+    mentions = [
+        replace(m, cls="Organization", key=f"organization:{slug(m.label)}") if m.key in civil else m
+        for m in mentions
+    ]
     ops = [
         m
         for m in mentions
@@ -553,6 +565,23 @@ class _Forces:
         fits = [m for m in self.named if self.owned_by(m, owner)]
         return _closest(fits, token.i)
 
+    def of_state(self, state: Mention) -> Mention | None:
+        """A force of a state the article mentions: its units sent abroad, its own operation,
+        or the force it leads.
+        """
+        prefix = f"force:{slug(state.key)}-"
+        for m in self.index.mentions:
+            if m.cls != MF or m.source == "inner":
+                continue
+            entry = self.entry(m)
+            if (
+                m.key.startswith(prefix)
+                or (entry is not None and entry.part_of == state.key)
+                or self.leader_of.get(m.key) == state.key
+            ):
+                return m
+        return None
+
     def gazetteer_force(self, owner: Mention, words: set[str]) -> GazEntry | None:
         """A force the gazetteer knows for the owner whose own words the description has.
 
@@ -799,6 +828,17 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
         national = _national_force(doc_id, token, st)
         if national is not None:
             return national
+        state, modifier = unit_state(token, index)
+        contingent = token.lemma_.lower() == "contingent"  # a state's part of a bigger force
+        if modifier is not None and not contingent:
+            # "the American mission" is the United States' force, not the last one named;
+            # "the Iranian forces" are Iran's, never the Iraqi brigade named before
+            target = st.of_state(state)
+            return reference_mention(doc_id, token, target, "force-ref") if target else None
+    if token.lower_ in lex.words(DEPLOYMENT_NOUNS) and any(
+        p.lower_ == "of" for p in token.children if p.dep_ == "prep"
+    ):
+        return None  # "the deployment of Soviet submarines": someone else's deployment
     if _refers_back(token, lex):
         target = st.same_head(token) or st.last or st.ahead(token, words, None)
         if target is not None:
@@ -881,8 +921,13 @@ def unit_state(token: Token, index: MentionIndex) -> tuple[Mention | None, Token
         m = index.at(c)
         if m is not None and m.cls == "Country":
             return m, c
-    verb = token.head
-    if token.dep_ == "dobj":
+    first = _first_conjunct(token)  # "sends police and troops"
+    for c in first.children if first is not token else ():
+        m = index.at(c)
+        if c.dep_ in ("amod", "compound", "nmod", "poss") and m is not None and m.cls == "Country":
+            return m, c  # "Australian police and soldiers"
+    verb = first.head
+    if first.dep_ == "dobj":
         for subj in (c for c in verb.children if c.dep_ == "nsubj"):
             m = index.at(subj)
             if m is not None and m.cls == "Country":
@@ -890,12 +935,22 @@ def unit_state(token: Token, index: MentionIndex) -> tuple[Mention | None, Token
     return None, None
 
 
+def _first_conjunct(token: Token) -> Token:
+    """The first of coordinated nouns ("police and troops" → police)."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token
+
+
 def _foreign_places(token: Token, state: Mention, st: _Forces) -> list[Mention]:
     """Places abroad that units are sent to ("send a battalion to Kosovo", "flew into X")."""
     deploy = st.res.lexicon.words(DEPLOY)
-    verb = token.head
-    if token.dep_ not in ("dobj", "nsubj", "nsubjpass") or verb.lemma_.lower() not in deploy:
-        return []
+    role = _first_conjunct(token)
+    verb = role.head
+    if role.dep_ not in ("dobj", "nsubj", "nsubjpass") or verb.lemma_.lower() not in deploy:
+        verb = next((c for c in verb.children if c.dep_ == "xcomp"), verb)  # "began arriving"
+        if role.dep_ != "nsubj" or verb.lemma_.lower() not in deploy:
+            return []
     if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in st.res.lexicon.words(MODALS)) for c in verb.children):
         return []
     out = []
@@ -942,9 +997,12 @@ def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
         head = words.pop()  # "French special forces troops" → "French special forces"
     label = " ".join([name, *words, head])
     first = min([token.i, *(c.i for c in token.subtree if c.i < token.i and c.dep_ in ("amod", "compound", "nmod"))])
-    return _new_force(
+    mention = _new_force(
         doc_id, st.doc, token, f"force:{slug(state.key)}-{slug(' '.join([*words, head]))}", label, first
     )
+    st.by_leader.setdefault(state.key, mention)  # "... the Australian-led force" is this one
+    st.leader_of.setdefault(mention.key, state.key)
+    return mention
 
 
 def joined_force(token: Token, index: MentionIndex, res: Resources) -> Token | None:

@@ -38,6 +38,7 @@ from kg.text import slug
     HELPING,
     DEPLOYMENT,
     PATROLS,
+    STATIONING,
 ) = uses(
     "contribute_verbs",
     "deploy_verbs",
@@ -54,6 +55,7 @@ from kg.text import slug
     "helping_verbs",
     "deployment_nouns",
     "patrol_nouns",
+    "stationing_verbs",
 )
 #: Words for a share of something: "most of the force", "the bulk of the troops".
 SHARE_WORDS = frozenset({"most", "bulk", "majority", "part", "half", "some", "much", "many", "all"})
@@ -151,8 +153,8 @@ def force_target(view: DocView, noun: Token, fallback: bool = True) -> Mention |
                 qm = view.mention(q)
                 if qm is not None and qm.cls == "MilitaryForce":
                     return qm
-    if verb is not None:  # "joined the ECOWAS mission", "staged joint drills"
-        for obj in (c for c in verb.children if c.dep_ == "dobj"):
+    if verb is not None:  # "joined the ECOWAS mission", "make up the bulk of the force"
+        for obj in (share_of(c) for c in verb.children if c.dep_ == "dobj"):
             om = view.mention(obj) or view.compound_mention(obj)
             if om is not None and om.cls == "MilitaryForce":
                 return om
@@ -380,6 +382,8 @@ def unnamed_force_owner(view: DocView, rule: Rule) -> Iterator[Found]:
         owner = force_owner(noun, view.index, fielding) or verb_owner(view, noun)
         if owner is None or owner.key == m.key:
             continue
+        if owner.source == "coref" and view.res.gazetteer.get(owner.key) is None:
+            continue  # "the alliance's X": trust the description only for a body we know
         entry = view.res.gazetteer.get(m.key)
         if entry is not None and entry.part_of and entry.part_of != owner.key:
             continue
@@ -410,7 +414,11 @@ def _clause_verbs(verb: Token) -> list[Token]:
 
 
 def _role_token(token: Token) -> Token:
-    """The noun that fills the verb's role: "a group of peacekeepers landed" → group."""
+    """The noun that fills the verb's role: "a group of peacekeepers landed" → group, "police
+    and soldiers arrived" → police.
+    """
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
     if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.pos_ != "VERB":
         return token.head.head
     return token
@@ -448,15 +456,21 @@ def deployment_places(view: DocView, token: Token) -> list[Token]:
     "the force in X", "a force to protect shipping in X".
     """
     deploy, direct, bases = view.words(DEPLOY), view.words(DIRECT_PLACE), view.words(BASES)
+    stationing = view.words(STATIONING)  # "F was launched in X", "F operates in X"
     role = _role_token(token)
     verb = governing_verb(role)
     places: list[Token] = []
+    for v in (c for c in token.children if c.dep_ == "relcl" and c.pos_ == "VERB"):
+        lemma = v.lemma_.lower()  # "the battle group, which patrols the Arabian Sea"
+        if lemma in deploy | direct | stationing and not cancelled(view, v):
+            places += pobjs(v, {"to", "in", "into", "inside", "at"})
+            places += [c for c in v.children if c.dep_ == "dobj" and lemma in direct]
     if verb is not None and role.dep_ in ("nsubj", "nsubjpass", "dobj"):
         for v in _clause_verbs(verb):
             lemma = v.lemma_.lower()
             if cancelled(view, v):
                 continue
-            if lemma in deploy | direct:
+            if lemma in deploy | direct or (lemma in stationing and role.dep_ != "dobj"):
                 places += pobjs(v, {"to", "in", "into", "inside", "at"})
             if lemma in direct:
                 places += [c for c in v.children if c.dep_ == "dobj"]

@@ -31,8 +31,8 @@ def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
         else:
             continue
         led = view.mention(t.head)
-        if leader is not None and led is not None and led.cls in ORG_LIKE:
-            yield leader, led, t
+        if leader is not None and led is not None and led.cls in ORG_LIKE and t.head.i > t.i:
+            yield leader, led, t  # the led body follows: "the Saudi-led coalition"
 
 
 @MATCHERS("x_led_country")
