@@ -479,6 +479,7 @@ def deployment_places(view: DocView, token: Token) -> list[Token]:
             if role.dep_ == "nsubj":
                 for obj in (c for c in v.children if c.dep_ == "dobj" and c.lower_ in bases):
                     places += pobjs(obj, {"in", "at", "across"})  # "F runs bases in X"
+                    places += pobjs(v, {"in", "at", "across"})
     places += pobjs(token, {"in", "to"})
     if token.lower_ in view.words(DEPLOYMENT) and token.dep_ == "dobj":
         places += pobjs(token.head, {"to", "into"})  # "ordered its deployment to X"
