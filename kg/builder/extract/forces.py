@@ -92,6 +92,8 @@ def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list
     speaks of troops is a civil operation: an organisation, not a military force.
     """
     lex = res.lexicon
+    # a "force" the tagger ran from a headline into the story ("... COUP FAILED\n\nForces")
+    mentions = [m for m in mentions if not (m.cls == MF and m.source == "ner" and "\n" in m.text)]
     civil = {  # "the Ugandan Goodwill Mission", "a Trade Mission": not forces, whatever the text
         m.key
         for m in mentions

@@ -31,8 +31,11 @@ def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
         else:
             continue
         led = view.mention(t.head)
-        if leader is not None and led is not None and led.cls in ORG_LIKE and t.head.i > t.i:
-            yield leader, led, t  # the led body follows: "the Saudi-led coalition"
+        if leader is None or led is None or led.cls not in ORG_LIKE or t.head.i < t.i:
+            continue  # the led body follows: "the Saudi-led coalition"
+        if led.source == "coref" and led.cls != "MilitaryForce" and view.res.gazetteer.get(led.key) is None:
+            continue  # "a Russia-led alliance" may be the CSTO; "a US-led coalition" no cabinet
+        yield leader, led, t
 
 
 @MATCHERS("x_led_country")
@@ -157,6 +160,8 @@ def force_commander(view: DocView, rule: Rule) -> Iterator[Found]:
         for noun in nouns:
             if noun.lower_ not in titles or view.mention(noun) is not None:
                 continue
+            if any(c.lower_ in ("former", "ex", "late", "previous") for c in noun.children):
+                continue  # "former commander of the corps"
             force = _command_owner(view, noun)
             if force is not None:
                 yield Found(m, force, noun)
