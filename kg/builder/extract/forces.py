@@ -88,16 +88,25 @@ def name_forces(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
 
 
 def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list[Mention]:
-    """ "Operation X" in an article about police, customs, campaigns or the internet that never
-    speaks of troops is a civil operation: an organisation, not a military force.
+    """Civil "forces" made organisations (or dropped), whatever the tagger said.
+
+    "Operation X" in an article about police, customs, campaigns or the internet that never
+    speaks of troops is a civil operation; a "Goodwill Mission" is no force; a span the tagger ran
+    from a headline into the story is no name at all.
     """
     lex = res.lexicon
     # a "force" the tagger ran from a headline into the story ("... COUP FAILED\n\nForces")
-    mentions = [m for m in mentions if not (m.cls == MF and m.source == "ner" and "\n" in m.text)]
+    mentions = [
+        m
+        for m in mentions
+        if not (m.cls == MF and m.source == "ner" and ("\n" in m.text or _no_name(doc, m)))
+    ]
     civil = {  # "the Ugandan Goodwill Mission", "a Trade Mission": not forces, whatever the text
         m.key
         for m in mentions
-        if m.cls == MF and m.source == "ner" and set(m.text.lower().split()) & lex.non_military_modifiers
+        if m.cls == MF
+        and m.source == "ner"
+        and set(m.text.lower().split()) & lex.non_military_modifiers
     }
     mentions = [
         replace(m, cls="Organization", key=f"organization:{slug(m.label)}") if m.key in civil else m
@@ -120,6 +129,12 @@ def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list
     ]
 
 
+def _no_name(doc: Doc, m: Mention) -> bool:
+    """A "name" of function words and a force noun ("NO FORCE" in a headline)."""
+    words = doc[m.token_start : m.token_end]
+    return len(words) > 1 and all(t.is_stop or t.is_punct for t in words[:-1])
+
+
 def _is_cap(token: Token) -> bool:
     return token.text[:1].isupper() or (token.text[:1].isdigit() and token.pos_ == "PROPN")
 
@@ -132,8 +147,10 @@ def _name_before(doc: Doc, end: int) -> int:
         t = doc[i]
         if _is_cap(t) and not t.is_punct:
             i -= 1
-        elif t.lower_ in _NAME_LINKS and i > sent_start and (
-            _is_cap(doc[i - 1]) or doc[i - 1].lower_ in _PLACE_PREPS | {"of"}
+        elif (
+            t.lower_ in _NAME_LINKS
+            and i > sent_start
+            and (_is_cap(doc[i - 1]) or doc[i - 1].lower_ in _PLACE_PREPS | {"of"})
         ):
             i -= 1
         elif t.text in ("-", "–") and i > sent_start and _is_cap(doc[i - 1]):
@@ -145,7 +162,9 @@ def _name_before(doc: Doc, end: int) -> int:
     start = i + 1
     # "... on Monday the International Force": a 'the' that no preposition governs starts it
     for j in range(end - 1, start - 1, -1):
-        if doc[j].lower_ == "the" and (j == start or doc[j - 1].lower_ not in _PLACE_PREPS | {"of"}):
+        if doc[j].lower_ == "the" and (
+            j == start or doc[j - 1].lower_ not in _PLACE_PREPS | {"of"}
+        ):
             start = j + 1
             break
     while start < end and (doc[start].lower_ in _NAME_LINKS or doc[start].is_punct):
@@ -266,7 +285,9 @@ def _put(mentions: list[Mention], new: Mention, doc: Doc) -> list[Mention]:
 
 def _join_acronym(doc: Doc, mentions: list[Mention], acr: str, named: Mention) -> list[Mention]:
     """Every mention of ``acr`` (untagged ones too) becomes a mention of the named force."""
-    covered = {i for m in mentions if m.source != "inner" for i in range(m.token_start, m.token_end)}
+    covered = {
+        i for m in mentions if m.source != "inner" for i in range(m.token_start, m.token_end)
+    }
     out = [
         _as_force(m, named.key, named.label, "acronym")
         if m.text == acr and m.source != "inner"
@@ -321,10 +342,15 @@ def _code_names(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
             noun = doc[comma - 1]
         if noun.lower_ not in lex.force_nouns or noun.pos_ != "NOUN":
             continue
+        if not military_noun(noun, lex) and not military_context(noun, lex):
+            if not any(t.lower_ in lex.words(STRONG) for t in tokens_of(doc)):
+                continue  # "an insurance unit known as X" names a company
         name_tok = _named_object(verb)
         if name_tok is None:
             continue
-        at = {i: m for m in mentions if m.source != "inner" for i in range(m.token_start, m.token_end)}
+        at = {
+            i: m for m in mentions if m.source != "inner" for i in range(m.token_start, m.token_end)
+        }
         named = at.get(name_tok.i)
         if named is None or named.cls in ("Person", "Country", "Location"):
             continue
@@ -339,7 +365,11 @@ def _code_names(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
             key, label = target.key, target.label
         else:
             entry = _force_entry(res.gazetteer, named.text, f"Operation {named.text}")
-            key = entry.key if entry else (named.key if named.cls == MF else f"militaryforce:{slug(named.label)}")
+            key = (
+                entry.key
+                if entry
+                else (named.key if named.cls == MF else f"militaryforce:{slug(named.label)}")
+            )
             label = entry.label if entry else named.label
         old = named.key
         mentions = [_as_force(m, key, label) if m.key == old else m for m in mentions]
@@ -538,15 +568,19 @@ class _Forces:
         """Keys of who launched or set up a named force ("Britain launched Operation X")."""
         head = self.doc[force.token_end - 1]
         verb = head.head
-        if head.dep_ not in ("dobj", "nsubjpass") or verb.lemma_.lower() not in self.res.lexicon.words(FOUNDING):
+        if head.dep_ not in (
+            "dobj",
+            "nsubjpass",
+        ) or verb.lemma_.lower() not in self.res.lexicon.words(FOUNDING):
             return set()
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
         subjects += [p for c in verb.children if c.dep_ == "agent" for p in c.children]
         return {m.key for t in subjects if (m := self.index.at(t)) is not None}
 
     def owned_by(self, force: Mention, owner: Mention) -> bool:
-        """Whether a named force is the owner's: by the gazetteer, by its name, or because the
-        owner launched it.
+        """Whether a named force is the owner's.
+
+        by the gazetteer, by its name, or because the owner launched it.
         """
         entry = self.entry(force)
         parent = entry.part_of if entry else None
@@ -568,8 +602,9 @@ class _Forces:
         return _closest(fits, token.i)
 
     def of_state(self, state: Mention) -> Mention | None:
-        """A force of a state the article mentions: its units sent abroad, its own operation,
-        or the force it leads.
+        """A force of a state the article mentions.
+
+        its units sent abroad, its own operation, or the force it leads.
         """
         prefix = f"force:{slug(state.key)}-"
         for m in self.index.mentions:
@@ -701,7 +736,11 @@ def _negated(token: Token) -> bool:
 def _after_comma(token: Token) -> bool:
     """Whether a phrase starts right after a comma, in the same paragraph ("X, the Y")."""
     left = token.left_edge
-    return left.i > 0 and token.doc[left.i - 1].text == "," and "\n" not in token.doc[left.i - 1 : token.i].text
+    return (
+        left.i > 0
+        and token.doc[left.i - 1].text == ","
+        and "\n" not in token.doc[left.i - 1 : token.i].text
+    )
 
 
 def appositive_name(token: Token, index: MentionIndex, depth: int = 0) -> Mention | None:
@@ -798,7 +837,8 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
         elif is_armed_service(owner, lex):
             return None  # "troops from the Chilean Army" are the army itself
     leader = led_by(token, index)
-    if leader is not None and leader.cls == "Organization" and owner is None:
+    org_led = leader is not None and leader.cls == "Organization" and owner is None
+    if org_led:
         owner, leader = leader, None  # "the NATO-led force": NATO's force
     if owner is not None and owner.cls in ("Organization", "Country"):
         named = st.of_owner(owner, token)  # "Britain's operation" after "Britain launched X"
@@ -820,6 +860,15 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
         return reference_mention(doc_id, token, owner, "force-ref")  # "its deployment"
     if owner is not None:
         mention = _owned(doc_id, token, owner, words, st)
+        if org_led and mention is not None and mention.source == "force":
+            short = force_label(owner, token, st.res).split()[0]
+            first = min(owner.token_start, mention.token_start)
+            mention = replace(
+                mention,
+                label=f"{short}-led {token.lemma_.lower()}",
+                text=doc[first : token.i + 1].text,
+                start=doc[first].idx,
+            )
         if mention is not None and leader is not None:
             st.by_leader.setdefault(leader.key, mention)
             st.leader_of.setdefault(mention.key, leader.key)
@@ -851,7 +900,9 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     return None
 
 
-def _owned(doc_id: str, token: Token, owner: Mention, words: set[str], st: _Forces) -> Mention | None:
+def _owned(
+    doc_id: str, token: Token, owner: Mention, words: set[str], st: _Forces
+) -> Mention | None:
     """A body's or state's force: its named force, its gazetteer force, or a new one."""
     named = st.of_owner(owner, token)
     if named is not None:
@@ -876,7 +927,11 @@ def _owned(doc_id: str, token: Token, owner: Mention, words: set[str], st: _Forc
 def _hypothetical(token: Token, res: Resources) -> bool:
     """A force only proposed, planned or called for: "a preference for a UN force"."""
     head = token.head
-    if token.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in res.lexicon.words(PROPOSALS):
+    if (
+        token.dep_ == "pobj"
+        and head.lower_ == "for"
+        and head.head.lemma_.lower() in res.lexicon.words(PROPOSALS)
+    ):
         return True
     verb = token.head if token.dep_ in ("dobj", "nsubjpass") else None
     return verb is not None and verb.lemma_.lower() in res.lexicon.words(PROPOSING)
@@ -914,8 +969,10 @@ def _led(doc_id: str, token: Token, leader: Mention, words: set[str], st: _Force
 
 
 def unit_state(token: Token, index: MentionIndex) -> tuple[Mention | None, Token | None]:
-    """The state whose units a noun names, and the modifier that says so: "Turkish troops",
-    "US special operations troops", or the state sending them ("Turkey will send a battalion").
+    """The state whose units a noun names, and the modifier that says so.
+
+    "Turkish troops", "US special operations troops", or the state sending them ("Turkey will
+    send a battalion").
     """
     mods = [c for c in token.children if c.dep_ in ("amod", "compound", "nmod", "poss")]
     mods += [g for c in mods for g in c.children if c.dep_ in ("amod", "compound", "nmod")]
@@ -953,7 +1010,10 @@ def _foreign_places(token: Token, state: Mention, st: _Forces) -> list[Mention]:
         verb = next((c for c in verb.children if c.dep_ == "xcomp"), verb)  # "began arriving"
         if role.dep_ != "nsubj" or verb.lemma_.lower() not in deploy:
             return []
-    if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in st.res.lexicon.words(MODALS)) for c in verb.children):
+    if any(
+        c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in st.res.lexicon.words(MODALS))
+        for c in verb.children
+    ):
         return []
     out = []
     for p in pobjs(verb, {"to", "into", "in"}):
@@ -968,11 +1028,13 @@ def _foreign_places(token: Token, state: Mention, st: _Forces) -> list[Mention]:
 
 
 def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
-    """A state's units sent abroad are a force of their own: "Turkey will send a commando
-    battalion to Kosovo", "US special operations troops flew into Khartoum".
+    """A state's units sent abroad are a force of their own.
 
-    Troops that join a force the clause names ("as part of the CSTO force") are that force's;
-    a unit (battalion, company …) stays a unit of its own, part of that force.
+    "Turkey will send a commando battalion to Kosovo", "US special operations troops flew into
+    Khartoum".
+
+    Troops that join a force the clause names ("as part of the CSTO force") are that force's; a
+    unit (battalion, company …) stays a unit of its own, part of that force.
     """
     lex = st.res.lexicon
     if token.lower_ in lex.words(PLACED_NOUNS):
@@ -986,21 +1048,43 @@ def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     if not unit and joined_force(token, st.index, st.res) is not None:
         return None
     entry = st.res.gazetteer.get(state.key)
-    name = modifier.text if modifier is not None else (entry.demonyms[0] if entry and entry.demonyms else state.label)
+    name = (
+        modifier.text
+        if modifier is not None
+        else (entry.demonyms[0] if entry and entry.demonyms else state.label)
+    )
     skip = {modifier.i} if modifier is not None else set()
     words = [
         c.lower_
         for c in sorted(token.subtree, key=lambda t: t.i)
-        if c.i < token.i and c.i not in skip and c.dep_ in ("amod", "compound") and c.is_alpha and c.is_lower
+        if c.i < token.i
+        and c.i not in skip
+        and c.dep_ in ("amod", "compound")
+        and c.is_alpha
+        and c.is_lower
     ]
     head = token.lemma_.lower()
     head = "force" if head in _UNIT_HEADS else head
     if words and words[-1] in ("forces", "force") and head == "force":
         head = words.pop()  # "French special forces troops" → "French special forces"
     label = " ".join([name, *words, head])
-    first = min([token.i, *(c.i for c in token.subtree if c.i < token.i and c.dep_ in ("amod", "compound", "nmod"))])
+    first = min(
+        [
+            token.i,
+            *(
+                c.i
+                for c in token.subtree
+                if c.i < token.i and c.dep_ in ("amod", "compound", "nmod")
+            ),
+        ]
+    )
     mention = _new_force(
-        doc_id, st.doc, token, f"force:{slug(state.key)}-{slug(' '.join([*words, head]))}", label, first
+        doc_id,
+        st.doc,
+        token,
+        f"force:{slug(state.key)}-{slug(' '.join([*words, head]))}",
+        label,
+        first,
     )
     st.by_leader.setdefault(state.key, mention)  # "... the Australian-led force" is this one
     st.leader_of.setdefault(mention.key, state.key)
@@ -1008,13 +1092,17 @@ def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
 
 
 def joined_force(token: Token, index: MentionIndex, res: Resources) -> Token | None:
-    """A force that units join in their clause: "as part of F", "to F", "under F", "bolster F"
-    (a force name, or a force noun the finder has not reached yet).
+    """A force that units join in their clause.
+
+    "as part of F", "to F", "under F", "bolster F" (a force name, or a force noun the finder has
+    not reached yet).
     """
 
     def force(t: Token) -> bool:
         m = index.at(t)
-        return (m is not None and m.cls == MF) or (m is None and t.lower_ in res.lexicon.named_force_heads)
+        return (m is not None and m.cls == MF) or (
+            m is None and t.lower_ in res.lexicon.named_force_heads
+        )
 
     verb = token.head
     for anchor in (token, verb):
@@ -1045,8 +1133,10 @@ def _gazetteer_mention(doc_id: str, token: Token, entry: GazEntry) -> Mention:
 
 
 def _refers_back(token: Token, lex) -> bool:
-    """A force noun used as a definite reference ("the forces", "peacekeeping troops",
-    "a group of peacekeepers"), not units of a state ("Chadian peacekeepers").
+    """A force noun used as a reference to a force named or described before.
+
+    "the forces", "peacekeeping troops", "a group of peacekeepers"; not units of a state
+    ("Chadian peacekeepers").
     """
     dets = {c.lower_ for c in token.children if c.dep_ in ("det", "poss")}
     mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound")}

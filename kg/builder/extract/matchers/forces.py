@@ -78,9 +78,10 @@ def sentence_force(view: DocView, token: Token) -> Mention | None:
 
 
 def recent_force(view: DocView, token: Token, back: int = 2) -> Mention | None:
-    """The force a sentence that names none talks about: the last one of the ``back`` sentences
-    before it ("The mission was set up in 2013. Chad and Egypt are its largest suppliers of
-    troops."), else the article's only force.
+    """The force a sentence that names none talks about.
+
+    the last one of the ``back`` sentences before it ("The mission was set up in 2013. Chad and
+    Egypt are its largest suppliers of troops."), else the article's only force.
     """
     found = sentence_force(view, token)
     if found is not None:
@@ -277,8 +278,10 @@ def explicit_force(view: DocView, verb: Token, obj: Token) -> Mention | None:
 
 
 def sent_units(verb: Token) -> list[Token]:
-    """Units a verb gives: its objects ("sent 500 troops", "supplies most of the force"), and
-    the units a state has deployed ("have several hundred soldiers deployed").
+    """Units a verb gives.
+
+    its objects ("sent 500 troops", "supplies most of the force"), and the units a state has
+    deployed ("have several hundred soldiers deployed").
     """
     objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
     for clause in (c for c in verb.children if c.dep_ in ("ccomp", "xcomp")):
@@ -296,9 +299,11 @@ def _deployed_units(view: DocView, obj: Token) -> bool:
 
 @MATCHERS("country_sends_units")
 def country_sends_units(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A state sends units to a force: "Chad sent 1,000 troops to the force", "Australia is
-    supplying most of the force", "Ghana has committed personnel" (to the force the article is
-    about), "Spain has 600 soldiers serving with UNIFIL".
+    """A state sends units to a force.
+
+    "Chad sent 1,000 troops to the force", "Australia is supplying most of the force", "Ghana
+    has committed personnel" (to the force the article is about), "Spain has 600 soldiers
+    serving with UNIFIL".
     """
     contribute, sending = view.words(CONTRIBUTE), view.words(SENDING)
     units = view.res.lexicon.force_nouns
@@ -326,8 +331,9 @@ def country_sends_units(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("units_drawn_from")
 def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Units coming from states: "the companies come from the armies of A and B", "the troops
-    are drawn from A and B".
+    """Units coming from states.
+
+    "the companies come from the armies of A and B", "the troops are drawn from A and B".
     """
     origin = view.words(ORIGIN)
     units = view.res.lexicon.force_nouns
@@ -337,7 +343,11 @@ def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         for source in pobjs(verb, {"from"}):
             armies = source.lower_ in ARMIES
-            tokens = [q for p in ([source] if not armies else []) + pobjs(source, {"of"}) for q in group(p)]
+            tokens = [
+                q
+                for p in ([source] if not armies else []) + pobjs(source, {"of"})
+                for q in group(p)
+            ]
             states = view.mentions_in(tokens, {"Country"})
             if armies:  # "the armies of A and B", "Austria's army"
                 states += view.mentions_in(
@@ -366,8 +376,10 @@ def verb_owner(view: DocView, noun: Token) -> Mention | None:
 
 @MATCHERS("force_owner")
 def unnamed_force_owner(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A force belongs to its body: "the ECOWAS force", "troops sent by the AU", "the alliance's
-    Operational Reserve Force", "the U.N. mission known as MINUSTAH".
+    """A force belongs to its body.
+
+    "the ECOWAS force", "troops sent by the AU", "the alliance's Operational Reserve Force",
+    "the U.N. mission known as MINUSTAH".
 
     A force whose parent the gazetteer knows keeps that parent ("the Security Council's
     peacekeeping force" UNIFIL is the UN's, not the council's).
@@ -414,8 +426,9 @@ def _clause_verbs(verb: Token) -> list[Token]:
 
 
 def _role_token(token: Token) -> Token:
-    """The noun that fills the verb's role: "a group of peacekeepers landed" → group, "police
-    and soldiers arrived" → police.
+    """The noun that fills the verb's role.
+
+    "a group of peacekeepers landed" → group, "police and soldiers arrived" → police.
     """
     while token.dep_ == "conj" and token.head is not token:
         token = token.head
@@ -425,21 +438,28 @@ def _role_token(token: Token) -> Token:
 
 
 def _purpose_places(view: DocView, token: Token) -> list[Token]:
-    """Where a force is sent to act: "a force to protect shipping in the Red Sea", "a mission
-    to help Haiti's police".
+    """Where a force is sent to act.
+
+    "a force to protect shipping in the Red Sea", "a mission to help Haiti's police".
     """
     purpose, helping = view.words(PURPOSE), view.words(HELPING)
     out: list[Token] = []
     clauses = [c for c in token.children if c.dep_ in ("acl", "relcl")]
     if token.dep_ == "dobj":  # "authorised a force ... to help Haiti's police"
-        clauses += [c for c in token.head.children if c.dep_ in ("xcomp", "advcl") and c.i > token.i]
+        clauses += [
+            c for c in token.head.children if c.dep_ in ("xcomp", "advcl") and c.i > token.i
+        ]
     for verb in clauses:
         if verb.lemma_.lower() not in purpose or cancelled(view, verb):
             continue
         out += pobjs(verb, {"in", "across", "along", "throughout"})
         objs = [c for c in verb.children if c.dep_ == "dobj"]
         objs += [  # "help Haiti's police fight the gangs"
-            s for c in verb.children if c.dep_ in ("ccomp", "xcomp") for s in c.children if s.dep_ == "nsubj"
+            s
+            for c in verb.children
+            if c.dep_ in ("ccomp", "xcomp")
+            for s in c.children
+            if s.dep_ == "nsubj"
         ]
         for obj in objs:
             out += pobjs(obj, {"in", "across", "along", "throughout"})
@@ -474,7 +494,11 @@ def deployment_places(view: DocView, token: Token) -> list[Token]:
                 places += pobjs(v, {"to", "in", "into", "inside", "at"})
             if lemma in direct:
                 places += [c for c in v.children if c.dep_ == "dobj"]
-            if lemma in deploy and v.dep_ == "relcl" and any(c.lower_ == "where" for c in v.children):
+            if (
+                lemma in deploy
+                and v.dep_ == "relcl"
+                and any(c.lower_ == "where" for c in v.children)
+            ):
                 places += [v.head, *pobjs(v.head, {"in"})]  # "the town of X, where F were sent"
             if role.dep_ == "nsubj":
                 for obj in (c for c in v.children if c.dep_ == "dobj" and c.lower_ in bases):
@@ -633,16 +657,16 @@ def recent_force_of(view: DocView, token: Token, role: Role) -> list[Mention]:
 
 @MATCHERS("state_force")
 def state_force(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A state's own operation is manned by the state: "France said its military intervention
-    in Mali ..." (the intervention being France's Operation Serval).
+    """A state's own operation is manned by the state.
+
+    "France said its military intervention in Mali ..." (the intervention being France's
+    Operation Serval).
     """
     for m in view.index.mentions:
         if m.cls != "MilitaryForce" or m.source != "force-ref":
             continue
         token = view.doc[m.token_start]
-        for owner in view.mentions_in(
-            [c for c in token.children if c.dep_ == "poss"], {"Country"}
-        ):
+        for owner in view.mentions_in([c for c in token.children if c.dep_ == "poss"], {"Country"}):
             verb = governing_verb(token)
             if verb is None or not cancelled(view, verb):
                 yield Found(owner, m, token)
@@ -650,8 +674,10 @@ def state_force(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("patrols_in")
 def patrols_in(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Patrols mounted somewhere: "F patrols in X", "some (of the states) will mount patrols in
-    X" (the force the sentence or the last ones talk about).
+    """Patrols mounted somewhere.
+
+    "F patrols in X", "some (of the states) will mount patrols in X" (the force the sentence or
+    the last ones talk about).
     """
     patrols = view.words(PATROLS)
     for noun in view.tokens:
@@ -679,8 +705,10 @@ def patrols_in(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("national_force")
 def national_force(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A state's units sent abroad are manned by it: "Turkey will send a commando battalion to
-    Kosovo", "US special operations troops flew into Khartoum"; so is the force they join.
+    """A state's units sent abroad are manned by it.
+
+    "Turkey will send a commando battalion to Kosovo", "US special operations troops flew into
+    Khartoum"; so is the force they join.
     """
     for m in view.index.mentions:
         if m.source != "force" or not m.key.startswith("force:country-") or "-led-" in m.key:
@@ -698,8 +726,9 @@ def national_force(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("unit_joins_force")
 def unit_joins_force(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A state's unit sent to strengthen a force is part of it: "Turkey will send a battalion to
-    Kosovo to bolster the NATO-led force there".
+    """A state's unit sent to strengthen a force is part of it.
+
+    "Turkey will send a battalion to Kosovo to bolster the NATO-led force there".
     """
     for m in view.index.mentions:
         if m.source != "force" or not m.key.startswith("force:country-") or "-led-" in m.key:
@@ -709,4 +738,3 @@ def unit_joins_force(view: DocView, rule: Rule) -> Iterator[Found]:
         target = view.mention(joined) if joined is not None else None
         if target is not None and target.cls == "MilitaryForce" and target.key != m.key:
             yield Found(m, target, token)
-

@@ -33,7 +33,11 @@ def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
         led = view.mention(t.head)
         if leader is None or led is None or led.cls not in ORG_LIKE or t.head.i < t.i:
             continue  # the led body follows: "the Saudi-led coalition"
-        if led.source == "coref" and led.cls != "MilitaryForce" and view.res.gazetteer.get(led.key) is None:
+        if (
+            led.source == "coref"
+            and led.cls != "MilitaryForce"
+            and view.res.gazetteer.get(led.key) is None
+        ):
             continue  # "a Russia-led alliance" may be the CSTO; "a US-led coalition" no cabinet
         yield leader, led, t
 
@@ -146,8 +150,9 @@ def _command_owner(view: DocView, noun: Token) -> Mention | None:
 
 @MATCHERS("force_commander")
 def force_commander(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A force's commander named beside the title: "the force's commander, General X",
-    "General X, the commander of KFOR".
+    """A force's commander named beside the title.
+
+    "the force's commander, General X", "General X, the commander of KFOR".
     """
     titles = view.words(COMMAND)
     for m in view.index.mentions:
@@ -173,4 +178,3 @@ def force_led_by_person(view: DocView, rule: Rule) -> Iterator[Found]:
     for agent, thing, verb in led_by_verb(view):
         if agent.cls == "Person" and thing.cls == "MilitaryForce":
             yield Found(thing, agent, verb)
-
