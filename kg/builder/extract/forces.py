@@ -132,7 +132,8 @@ def _civil_operations(doc: Doc, mentions: list[Mention], res: Resources) -> list
 def _no_name(doc: Doc, m: Mention) -> bool:
     """A "name" of function words and a force noun ("NO FORCE" in a headline)."""
     words = doc[m.token_start : m.token_end]
-    return len(words) > 1 and all(t.is_stop or t.is_punct for t in words[:-1])
+    small = ("no", "the", "a", "an", "any", "some", "more", "all", "such", "use", "of")
+    return len(words) > 1 and all(t.lower_ in small or t.is_punct for t in words[:-1])
 
 
 def _is_cap(token: Token) -> bool:
