@@ -75,7 +75,10 @@ def main() -> None:
     started = time.perf_counter()
     for gold, article in golds:
         read = read_inputs([article])
-        G = build_graph_from_articles(read.articles, model=args.model)
+        warnings: list[str] = []
+        G = build_graph_from_articles(read.articles, model=args.model, warnings=warnings)
+        for w in warnings:
+            print(f"WARNING {w}", file=sys.stderr)
         score = score_document(to_graph(G), gold)
         scores.append(score)
         row = {

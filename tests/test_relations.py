@@ -314,8 +314,75 @@ def test_event_with_resolved_weekday_date(extract):
         "Sony said its PlayStation games outsold Xbox games in Japan.",
         "The Asia Pacific Economic Co-operation forum met in Lima.",
         "The Financial Action Task Force met in Paris on Friday.",
+        "A routine IMF mission is visiting Lagos to review the budget.",
+        "Critics said the treaty would ensure the smooth operation of the enlarged EU.",
+        "The minister criticised the US-led flood relief coalition on Monday.",
+        "Detectives said Operation Nightshade had led to 40 arrests for online fraud.",
+        "The Chamber of Commerce sent a trade mission to Brazil in May.",
     ],
 )
 def test_business_news_has_no_military_forces(extract, text):
     G, _ = extract(text)
     assert not [d for _, d in G.nodes(data=True) if d.get("cls") == "MilitaryForce"]
+
+
+def _forces(G):
+    return {d["label"]: d for _, d in G.nodes(data=True) if d.get("cls") == "MilitaryForce"}
+
+
+def test_a_described_force_is_the_named_force_of_the_article(extract):
+    G, triples = extract(
+        "Soldiers of a Nigerian-led regional force landed in Freetown on Monday. The West "
+        "African Stabilisation Mission in Sierra Leone (WASMSL) includes troops from Ghana and "
+        "Guinea. The force is expected to grow."
+    )
+    forces = _forces(G)
+    assert list(forces) == ["West African Stabilisation Mission in Sierra Leone"], forces
+    assert "WASMSL" in forces["West African Stabilisation Mission in Sierra Leone"]["alt_labels"]
+    name = "West African Stabilisation Mission in Sierra Leone"
+    assert ("Ghana", "contributesTo", name) in triples
+    assert (name, "ledBy", "Nigeria") in triples
+    assert (name, "deployedTo", "Freetown") in triples
+
+
+def test_a_code_name_is_another_name_of_the_force(extract):
+    G, triples = extract(
+        "The Multinational Force for Haiti (MNFH) began landing in Port-au-Prince. Canada is "
+        "supplying most of the force, which has been code-named Operation Secure Tomorrow."
+    )
+    forces = _forces(G)
+    assert len(forces) == 1, forces
+    (label,) = forces
+    assert any(a.startswith("Operation Secure") for a in forces[label]["alt_labels"]), forces
+    assert ("Canada", "contributesTo", label) in triples
+
+
+def test_contributors_said_in_many_ways(extract):
+    _, triples = extract(
+        "The African Union set up a peacekeeping mission in Somalia in 2007. Uganda and "
+        "Burundi are among its largest suppliers of troops. Kenya has committed personnel, and "
+        "Ethiopia, which has 4,000 soldiers serving with the mission, said it would stay. "
+        "Djibouti and Sierra Leone said they would each send 800 soldiers to the mission."
+    )
+    force = "AU peacekeeping mission"
+    for state in ("Uganda", "Burundi", "Kenya", "Ethiopia", "Djibouti", "Sierra Leone"):
+        assert (state, "contributesTo", force) in triples, sorted(triples)
+    assert (force, "deployedTo", "Somalia") in triples
+
+
+def test_units_of_a_state_are_not_the_force_named_before(extract):
+    _, triples = extract(
+        "The Iraqi army's Third Brigade was thrown into the battle on Monday. The agency said "
+        "the Iranian forces were continuing to advance."
+    )
+    assert not [t for t in triples if t[:2] == ("Iran", "contributesTo")], sorted(triples)
+
+
+def test_a_force_arrives_where_its_body_was_asked_to_help(extract):
+    _, triples = extract(
+        "President Jean Ravalo asked the Southern African Development Community for help. "
+        "The bloc's peacekeepers began arriving on Friday in Madagascar."
+    )
+    assert ("SADC peacekeeping force", "deployedTo", "Madagascar") in triples or any(
+        t[1] == "deployedTo" and t[2] == "Madagascar" for t in triples
+    ), sorted(triples)

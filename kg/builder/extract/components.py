@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.builder.extract.events import extract_events
-from kg.builder.extract.forces import find_exercises, find_forces
+from kg.builder.extract.forces import find_exercises, find_forces, name_forces
 from kg.builder.extract.gazetteer import Gazetteer
 from kg.builder.extract.mentions import extract_mentions
 from kg.builder.extract.references import find_references
@@ -82,11 +82,12 @@ class Mentions(_Component):
     def __call__(self, doc: Doc) -> Doc:
         """Find the mentions of ``doc`` and leave the document view on it."""
         doc_id, date = _article(doc)
-        mentions = extract_mentions(doc, doc_id, self.res)
+        mentions = name_forces(doc, extract_mentions(doc, doc_id, self.res), self.res)
         index = MentionIndex(mentions)
-        refs = list(find_references(doc, doc_id, index, self.res))
+        # forces first: "it" and "its" may then refer to a force the article described
         forces = list(find_exercises(doc, doc_id, index, self.res))
         forces += find_forces(doc, doc_id, index, self.res)
+        refs = list(find_references(doc, doc_id, index, self.res))
         all_mentions = mentions + forces + refs
         doc.user_data[_VIEW] = DocView(doc, doc_id, index, self.res, date)
         doc.user_data[_PARTS] = {"mentions": all_mentions}

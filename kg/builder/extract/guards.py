@@ -20,14 +20,18 @@ def cancelled(view: DocView, verb: Token) -> bool:
     the clauses above it up to four steps are read.
     """
     neg, modals, blocking = view.words(NEGATORS), view.words(MODALS), view.words(BLOCKING)
+    below: Token | None = None
     for t in clause_chain(verb):
         for c in t.children:
             if c.dep_ == "neg" or (c.dep_ in ("advmod", "det") and c.lower_ in neg):
                 return True
             if c.dep_ == "aux" and c.lower_ in modals:
                 return True
-        if t.i != verb.i and t.lemma_.lower() in blocking:
+        # "is expected to X and will be Y": Y is said, not expected
+        coordinated = below is not None and below.dep_ == "conj" and below.head.i == t.i
+        if t.i != verb.i and t.lemma_.lower() in blocking and not coordinated:
             return True
+        below = t
     return False
 
 

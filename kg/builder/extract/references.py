@@ -82,7 +82,10 @@ def resolve_description(token: Token, index: MentionIndex, res: Resources) -> Me
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
     if token.lower_ in res.lexicon.words(TOP_LEVEL):
         return _bloc_before(token.i, index, res)
-    return index.before(token.i, _compatible(cls), names_only=True)
+    found = index.before(token.i, _compatible(cls), names_only=True)
+    if found is not None and found.cls == "MilitaryForce" and token.lower_ != "coalition":
+        return None  # "the alliance", "the bloc" is a body, never a deployed force
+    return found
 
 
 def _parent_body(last: Mention | None, res: Resources) -> Mention | None:
@@ -179,10 +182,14 @@ class People:
 
 def resolve_pronoun(token: Token, index: MentionIndex, people: People) -> Mention | None:
     """Antecedent of he/she/his/her (see :class:`People`), or of a subject it/its."""
-    lower = token.lower_
-    if lower in PERSON_PRONOUNS:
+    if token.lower_ in PERSON_PRONOUNS:
         return people.antecedent(token)
-    if lower in THING_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+    return resolve_thing_pronoun(token, index)
+
+
+def resolve_thing_pronoun(token: Token, index: MentionIndex) -> Mention | None:
+    """Antecedent of a subject or possessive it/its: the last body or state that was a subject."""
+    if token.lower_ in THING_PRONOUNS and token.dep_ in ("nsubj", "nsubjpass", "poss"):
         subject = None
         for m in index.mentions:
             if m.token_end > token.i:

@@ -28,9 +28,11 @@ def national_institution(view: DocView, rule: Rule) -> Iterator[Found]:
             if i.source == "inner"
             and i.cls == "Country"
             and m.token_start <= i.token_start < m.token_end
-        ]
+            and (m.cls != "MilitaryForce" or _demonym_here(view, i))
+        ]  # a force named after where it serves ("Kosovo Force") is not that country's
         owner = owner_before(view, m.token_start)
-        if owner is not None and owner.cls == "Country":
+        led = m.token_start > 0 and view.doc[m.token_start - 1].lower_.endswith("led")
+        if owner is not None and owner.cls == "Country" and not led:  # not "the US-led X"
             countries.append(owner)
         # "the Revolutionary Guards, the country's most powerful military force"
         head = view.doc[m.token_end - 1]
@@ -41,6 +43,13 @@ def national_institution(view: DocView, rule: Rule) -> Iterator[Found]:
                     countries.append(cm)
         for c in {c.key: c for c in countries}.values():
             yield Found(m, c, token)
+
+
+def _demonym_here(view: DocView, inner: Mention) -> bool:
+    """An inner country mention written as a demonym, not part of a place ("Indian Ocean")."""
+    after = view.doc[inner.token_end] if inner.token_end < len(view.doc) else None
+    place = after is not None and after.lower_ in view.res.lexicon.place_heads
+    return view.res.gazetteer.demonym(inner.text) is not None and not place
 
 
 def place_before_head(view: DocView, m: Mention) -> GazEntry | None:

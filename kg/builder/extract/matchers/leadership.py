@@ -20,7 +20,9 @@ from kg.builder.extract.syntax import (
 from kg.builder.extract.view import ORG_LIKE, DocView
 from kg.model import Mention
 
-LEAD, LEADERSHIP, HOLDING = uses("lead_verbs", "leadership_nouns", "holding_verbs")
+LEAD, LEADERSHIP, HOLDING, COMMAND = uses(
+    "lead_verbs", "leadership_nouns", "holding_verbs", "command_titles"
+)
 #: Who can lead a body.
 ACTORS_LEADING = frozenset({"Country", "Person", "Organization"})
 
@@ -37,8 +39,15 @@ def x_led(view: DocView) -> Iterator[tuple[Mention, Mention, Token]]:
         else:
             continue
         led = view.mention(t.head)
-        if leader is not None and led is not None and led.cls in ORG_LIKE:
-            yield leader, led, t
+        if leader is None or led is None or led.cls not in ORG_LIKE or t.head.i < t.i:
+            continue  # the led body follows: "the Saudi-led coalition"
+        if (
+            led.source == "coref"
+            and led.cls != "MilitaryForce"
+            and view.res.gazetteer.get(led.key) is None
+        ):
+            continue  # "a Russia-led alliance" may be the CSTO; "a US-led coalition" no cabinet
+        yield leader, led, t
 
 
 @MATCHERS("x_led_country")
@@ -151,3 +160,46 @@ def holds_leadership(view: DocView, rule: Rule) -> Iterator[Found]:
         for person in (m for m in view.subjects(verb) if m.cls == "Person"):
             for org in owners:
                 yield Found(person, org, noun)
+
+
+def _command_owner(view: DocView, noun: Token) -> Mention | None:
+    """The force a command title is for: "the force's commander", "commander of KFOR"."""
+    for c in noun.children:
+        m = view.mention(c)
+        if c.dep_ in ("poss", "compound") and m is not None and m.cls == "MilitaryForce":
+            return m
+    for m in view.mentions_in(pobjs(noun, {"of"}), {"MilitaryForce"}):
+        return m
+    return None
+
+
+@MATCHERS("force_commander")
+def force_commander(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A force's commander named beside the title.
+
+    "the force's commander, General X", "General X, the commander of KFOR".
+    """
+    titles = view.words(COMMAND)
+    for m in view.index.mentions:
+        if m.cls != "Person" or not m.is_name:
+            continue
+        head = view.doc[m.token_end - 1]
+        nouns = [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            nouns.append(head.head)
+        for noun in nouns:
+            if noun.lower_ not in titles or view.mention(noun) is not None:
+                continue
+            if any(c.lower_ in ("former", "ex", "late", "previous") for c in noun.children):
+                continue  # "former commander of the corps"
+            force = _command_owner(view, noun)
+            if force is not None:
+                yield Found(m, force, noun)
+
+
+@MATCHERS("force_led_by_person")
+def force_led_by_person(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A force is led by its commander: "the mission is led by General X" (ledBy)."""
+    for agent, thing, verb in led_by_verb(view):
+        if agent.cls == "Person" and thing.cls == "MilitaryForce":
+            yield Found(thing, agent, verb)
