@@ -84,12 +84,12 @@ def test_a_region_and_its_place_name_are_one_place(nodes):
 
 def test_a_name_defined_with_an_acronym_is_one_node(nodes):
     found = nodes(
-        "The Joint Relief Mission for Northern Ruvia (JRMNR) arrived on Monday. JRMNR officers"
-        " began patrols."
+        "The Joint Stabilisation Force for Northern Ruvia (JSFNR) deployed 800 troops on Monday."
+        " JSFNR soldiers began armed patrols."
     )
-    mission = found["Joint Relief Mission for Northern Ruvia"]
-    assert mission["cls"] == "MilitaryForce" and "JRMNR" in mission["alt_labels"]
-    assert "JRMNR" not in found
+    mission = found["Joint Stabilisation Force for Northern Ruvia"]
+    assert mission["cls"] == "MilitaryForce" and "JSFNR" in mission["alt_labels"]
+    assert "JSFNR" not in found
 
 
 def test_a_name_given_with_known_as_is_an_alias(nodes):
@@ -142,3 +142,18 @@ def test_an_all_capitals_headline_gives_no_entities_and_ends_its_sentence(nodes)
     result = next(Extractor().pipe([Article("h.txt", text)]))
     assert all(m.start > text.index("\n") for m in result.mentions)
     assert any(m.text.startswith("Barclays") for m in result.mentions)
+
+
+def test_a_list_the_tagger_ran_together_is_several_names(nodes):
+    from kg.builder.extract.document import Extractor
+
+    text = "The juntas of Niger, Mali, Burkina Faso and Chad met in Niamey on Monday."
+    result = next(Extractor().pipe([Article("l.txt", text)]))
+    names = {m.text for m in result.mentions if m.is_name}
+    assert not any("," in n for n in names)
+    assert {"Mali", "Burkina Faso"} <= names
+
+
+def test_a_title_running_past_an_organisation_name_is_cut_off(nodes):
+    found = nodes("Royal Canadian Navy Rear Admiral Paula Hart led the exercise.")
+    assert not any(label.endswith("Rear") for label in found)

@@ -209,6 +209,7 @@ def test_load_graph_gives_one_graph_from_every_export(built):
 def test_same_input_gives_byte_identical_files(built, tmp_path):
     _, out = built
     kg.build([SEEDS], tmp_path)
+
     def exported(folder):  # the exports, not the query store or the build's cache and journal
         return sorted(
             p.relative_to(folder)
@@ -303,6 +304,7 @@ def test_identical_across_processes_and_hash_seeds(built, tmp_path):
         cwd=ROOT,
         capture_output=True,
     )
+
     def exported(folder):  # the exports, not the query store or the build's cache and journal
         return sorted(
             p.relative_to(folder)

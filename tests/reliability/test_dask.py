@@ -40,7 +40,9 @@ def test_scheduler_build_equals_local_build_and_loads_the_model_once(tmp_path, c
     src = tmp_path / "in"
     write_articles(src, 40)
     patterns = tmp_path / "p.json"
-    patterns.write_text('{"lexicon": {"word_lists": {"protest_nouns": ["vigil"]}}}', encoding="utf-8")
+    patterns.write_text(
+        '{"lexicon": {"word_lists": {"protest_nouns": ["vigil"]}}}', encoding="utf-8"
+    )
     build([src], tmp_path / "local", workers=1, cache=False, patterns=[patterns])
     remote = build(
         [src],

@@ -160,7 +160,25 @@ def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
             end = drop_trailing_title(doc, start, end, res.lexicon)
         if start >= end:
             continue
-        yield from split_prefixes(doc, start, end, ent.label_, res)
+        for piece_start, piece_end in split_listed_names(doc, start, end, res):
+            yield from split_prefixes(doc, piece_start, piece_end, ent.label_, res)
+
+
+def split_listed_names(doc: Doc, start: int, end: int, res: Resources) -> list[tuple[int, int]]:
+    """Split a span the tagger ran across a list ("Mali, Burkina Faso") into its names.
+
+    Only when the part before a comma is a name the gazetteer knows: "Paris, France" splits
+    (two places), "Dewey, Cheatham and Howe" (one firm) does not.
+    """
+    commas = [i for i in range(start + 1, end - 1) if doc[i].text == ","]
+    if not commas or not res.gazetteer.lookup(doc[start : commas[0]].text):
+        return [(start, end)]
+    pieces, begin = [], start
+    for i in commas:
+        pieces.append((begin, i))
+        begin = i + 1
+    pieces.append((begin, end))
+    return [(a, b) for a, b in pieces if a < b]
 
 
 def drop_sentence_word(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[int, int]:
@@ -188,8 +206,12 @@ def drop_trailing_title(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
     cut = end
     while cut - 1 > start and doc[cut - 1].lower_ in lex.title_vocab:
         cut -= 1
-    words = {t.lower_ for t in doc[cut:end]}
-    if cut < end and words & set(lex.titles) and cut > start and doc[cut - 1].pos_ == "PROPN":
+    after = end  # the title may run on past the span: "[Royal Canadian Navy Rear] Admiral X"
+    while after < len(doc) and doc[after].lower_ in lex.title_vocab:
+        after += 1
+    run = " ".join(t.lower_ for t in doc[cut:after])
+    titled = any(w in lex.titles for w in run.split()) or any(t in run for t in lex.titles)
+    if cut < end and titled and cut > start and doc[cut - 1].pos_ == "PROPN":
         return cut  # not "Office of the High Representative": a title inside the name
     return end
 
