@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.builder.extract.bodies import Owner, find_state_bodies
 from kg.builder.extract.gazetteer import GazEntry, Gazetteer
 from kg.builder.extract.lexicon import Lexicon
 from kg.builder.extract.resources import PLACE_CLASSES, Resources
@@ -253,7 +254,8 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
     but tells relation extraction what the name contains.
     """
     ordered = sorted(
-        cands, key=lambda c: (-c.length, c.source not in ("gazetteer", "demonym"), c.start)
+        cands,
+        key=lambda c: (-c.length, c.source not in ("gazetteer", "demonym", "state-body"), c.start),
     )
     taken: list[Candidate] = []
     inner: list[Candidate] = []
@@ -264,12 +266,36 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
         elif cand.entry is not None and all(
             t.start <= cand.start
             and cand.end <= t.end
-            and (t.entry is None or t.entry.key != cand.entry.key)
+            and (t.entry is None or (t.entry.key != cand.entry.key and not names_place(t)))
             for t in clash
         ):
             if not any(i.start == cand.start and i.end == cand.end for i in inner):
                 inner.append(replace(cand, is_name=False, inner=True, source="inner"))
     return sorted(taken + inner, key=lambda c: (c.start, c.end))
+
+
+def names_place(cand: Candidate) -> bool:
+    """Whether a candidate names a country or place (or is a demonym).
+
+    No other country is named inside it: not "Guinea" in "Guinea-Bissau" or "Bissau-Guinean".
+    """
+    return cand.entry is not None and (
+        cand.entry.cls in PLACE_CLASSES or cand.entry.cls == "Country"
+    )
+
+
+def recover_state_bodies(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[Candidate]:
+    """State bodies named through their state ("the Malian army"), see :mod:`.bodies`."""
+    owners = [
+        Owner(c.start, c.end, c.entry)
+        for c in cands
+        if c.entry is not None and c.entry.cls == "Country"
+    ]
+    for body in find_state_bodies(doc, owners, res.lexicon):
+        key = f"organization:{slug(body.label)}"
+        yield Candidate(
+            body.start, body.end, "Organization", "state-body", key=key, label=body.label
+        )
 
 
 def doc_countries(cands: Iterable[Candidate]) -> set[str]:
@@ -637,6 +663,8 @@ def assign_keys(doc: Doc, cands: list[Candidate], links: dict[str, Candidate]) -
         text = clean_name(doc[cand.start : cand.end].text)
         if cand.entry is not None:
             cand = replace(cand, key=cand.entry.key, label=cand.entry.label)
+        elif cand.key:
+            pass  # keyed by its finder (state bodies)
         elif text in links and links[text] is not cand:
             target = links[text]
             target_text = clean_name(doc[target.start : target.end].text)
@@ -707,6 +735,7 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         + list(recover_operations(doc, classified))
         + list(recover_titled_people(doc, classified, res.lexicon))
         + list(recover_named_places(doc, classified, res, countries))
+        + list(recover_state_bodies(doc, classified, res))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]

@@ -2,45 +2,149 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
+from kg.builder.extract.bodies import generic_body_name, state_body_head
 from kg.builder.extract.gazetteer import GazEntry
 from kg.builder.extract.matchers.titles import owner_before
 from kg.builder.extract.relations import Found
 from kg.builder.extract.rules import MATCHERS, Rule
-from kg.builder.extract.view import ORG_LIKE, DocView
+from kg.builder.extract.syntax import pobjs
+from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
+
+
+def is_headline(view: DocView, m: Mention) -> bool:
+    """A name in an all-capitals line ("U.S. SENATE PANEL APPROVES"): its words are unreliable."""
+    words = [w for w in view.doc[m.token_start : m.token_end] if w.is_alpha and len(w) > 1]
+    return len(words) > 1 and all(w.is_upper for w in words)
+
+
+def coordinated_remnant(view: DocView, m: Mention) -> bool:
+    """A name cut out of a coordination ("[Hong Kong and] Macao Affairs Office")."""
+    i = m.token_start
+    return (
+        i >= 2
+        and view.doc[i - 1].lower_ in ("and", "&")
+        and view.mention(view.doc[i - 2]) is not None
+    )
+
+
+def state_body(view: DocView, m: Mention) -> bool:
+    """Whether a named organisation may belong to a state.
+
+    It is headed by an institution noun, and is no international body of the gazetteer, company,
+    party or headline fragment.
+    """
+    if m.cls != "Organization" or not m.is_name:
+        return False
+    if m.source == "state-body":
+        return True
+    entry = view.res.gazetteer.get(m.key)
+    if entry is not None and entry.cls in ORG_LIKE:
+        return False  # "European Union", "Kosovo Force": known bodies, with their own parents
+    if is_headline(view, m) or coordinated_remnant(view, m):
+        return False
+    return state_body_head(m.label, view.res.lexicon)
+
+
+def named_countries(view: DocView, m: Mention) -> list[Mention]:
+    """Countries that a body's name or its context names as its state.
+
+    "[Israeli] Foreign Ministry", "Congress of [Peru]", "[Russia's] Defence Ministry", "X, [the
+    country's] Y".
+    """
+    countries = [
+        i
+        for i in view.index.mentions
+        if i.source == "inner"
+        and i.cls == "Country"
+        and m.token_start <= i.token_start < m.token_end
+    ]
+    owner = owner_before(view, m.token_start)
+    if owner is not None and owner.cls == "Country":
+        countries.append(owner)
+    # "the Revolutionary Guards, the country's most powerful military force"
+    head = view.doc[m.token_end - 1]
+    for appos in (c for c in head.children if c.dep_ == "appos"):
+        for c in appos.children:
+            cm = view.mention(c)
+            if c.dep_ == "poss" and cm is not None and cm.cls == "Country":
+                countries.append(cm)
+    return list({c.key: c for c in countries}.values())
 
 
 @MATCHERS("national_institution")
 def national_institution(view: DocView, rule: Rule) -> Iterator[Found]:
     """A body of a state: "the Belarusian Foreign Ministry", "Russia's Defence Ministry"."""
     for m in view.index.mentions:
-        if m.cls not in ORG_LIKE or not m.is_name or m.source == "force":
+        if state_body(view, m):
+            for c in named_countries(view, m):
+                yield Found(m, c, view.doc[m.token_start])
+
+
+def focus_country(view: DocView) -> Mention | None:
+    """The country an article is about.
+
+    It is named at least three times, and twice as often as any other country (names, demonyms
+    and references count).
+    """
+    counts: Counter[str] = Counter()
+    last: dict[str, Mention] = {}
+    for m in view.index.mentions:
+        if m.cls == "Country":
+            counts[m.key] += 1
+            last.setdefault(m.key, m)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 3 or (len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]):
+        return None
+    return last[ranked[0][0]]
+
+
+def foreign_place_in_sentence(view: DocView, m: Mention, country: Mention) -> bool:
+    """Whether the sentence of ``m`` names a place of another country than ``country``.
+
+    "the State Department in Washington" in an article about Sweden.
+    """
+    sent = view.doc[m.token_start].sent
+    for other in view.index.mentions:
+        if other.token_start < sent.start or other.token_start >= sent.end or other is m:
             continue
-        entry = view.res.gazetteer.get(m.key)
-        if entry is not None and entry.cls in ORG_LIKE and not entry.part_of:
-            continue  # international bodies ("European Union") are not part of a state
-        token = view.doc[m.token_start]
-        countries = [
-            i
-            for i in view.index.mentions
-            if i.source == "inner"
-            and i.cls == "Country"
-            and m.token_start <= i.token_start < m.token_end
-        ]
-        owner = owner_before(view, m.token_start)
-        if owner is not None and owner.cls == "Country":
-            countries.append(owner)
-        # "the Revolutionary Guards, the country's most powerful military force"
-        head = view.doc[m.token_end - 1]
-        for appos in (c for c in head.children if c.dep_ == "appos"):
-            for c in appos.children:
-                cm = view.mention(c)
-                if c.dep_ == "poss" and cm is not None and cm.cls == "Country":
-                    countries.append(cm)
-        for c in {c.key: c for c in countries}.values():
-            yield Found(m, c, token)
+        if other.cls not in PLACES:
+            continue
+        place = view.res.gazetteer.country_of(other.key)
+        if place is not None and place.key != country.key:
+            return True
+    return False
+
+
+def country_of_seat(view: DocView, m: Mention) -> Mention | None:
+    """The named country of the city a body is said to be in.
+
+    "the State Department in Washington": the United States, when the article names it.
+    """
+    head = view.doc[m.token_end - 1]
+    for place in view.mentions_in(pobjs(head, {"in"}), PLACES):
+        country = view.res.gazetteer.country_of(place.key)
+        if country is not None:
+            return first_mentions(view).get(country.key)
+    return None
+
+
+@MATCHERS("focus_country_institution")
+def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A body named without its state ("the Interior Ministry said") is the focus country's."""
+    done: set[str] = set()
+    for m in view.index.mentions:
+        if m.key in done or not state_body(view, m) or m.source == "state-body":
+            continue
+        done.add(m.key)
+        if not generic_body_name(m.label, view.res.lexicon) or named_countries(view, m):
+            continue
+        country = country_of_seat(view, m) or focus_country(view)
+        if country is not None and not foreign_place_in_sentence(view, m, country):
+            yield Found(m, country, view.doc[m.token_start])
 
 
 def place_before_head(view: DocView, m: Mention) -> GazEntry | None:
@@ -64,8 +168,10 @@ def first_mentions(view: DocView) -> dict[str, Mention]:
 
 
 def gazetteer_links(view: DocView, field: str) -> Iterator[Found]:
-    """World knowledge from the gazetteer (``field``: country, part_of, based_in) between two
-    entities the article names; the evidence is where the first of the two is mentioned.
+    """World knowledge from the gazetteer (``field``: country, part_of, based_in).
+
+    Between two entities the article names; the evidence is where the first of the two is
+    mentioned.
     """
     first = first_mentions(view)
     for key, m in first.items():
@@ -95,7 +201,7 @@ def gazetteer_based_in(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("region_in_country")
 def region_in_country(view: DocView, rule: Rule) -> Iterator[Found]:
-    """ "The X region" lies in the country of the place X, when the article names that country."""
+    """The "X region" lies in the country of the place X, when the article names that country."""
     first = first_mentions(view)
     for key, m in first.items():
         if view.res.gazetteer.get(key) is not None or m.cls != "Location":
