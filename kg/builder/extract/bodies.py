@@ -26,8 +26,12 @@ from kg.builder.extract.gazetteer import GazEntry
 from kg.builder.extract.lexicon import Lexicon, uses
 from kg.builder.extract.syntax import tokens_of
 
-STRONG, WEAK, MODIFIERS, FOLLOWERS = uses(
-    "state_body_heads", "state_body_weak_heads", "state_body_modifiers", "state_body_followers"
+STRONG, WEAK, MODIFIERS, FOLLOWERS, NON_STATE = uses(
+    "state_body_heads",
+    "state_body_weak_heads",
+    "state_body_modifiers",
+    "state_body_followers",
+    "non_state_body_words",
 )
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _INDEFINITE = frozenset({"a", "an", "another", "any", "each", "every", "no", "one"})
@@ -164,9 +168,12 @@ def state_body_head(name: str, lex: Lexicon) -> bool:
     """Whether a name is headed by a state-body noun.
 
     "Foreign Ministry", "U.S. District Court", "Ministry of Defence", "Congress of Peru" — not
-    "U.S. Steel", "Georgian Dream party" or "British Airports Authority Plc".
+    "U.S. Steel", "Georgian Dream party", "British Airports Authority Plc" or "Dutch Olympic
+    Committee".
     """
     words = name.replace("’", "'").split()
+    if any(w.lower() in lex.words(NON_STATE) for w in words):
+        return False  # "Dutch Olympic Committee", "Muslim Council of Britain"
     if "of" in words[1:]:
         words = words[: words.index("of", 1)]  # "Ministry of Defence", "Congress of Peru"
     if not words or words[-1].lower().strip(".") in lex.company_suffixes:

@@ -14,6 +14,9 @@ from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
+#: Words that make a demonym part of a region's name ("North American", "Latin American").
+COMPASS = frozenset({"north", "south", "east", "west", "central", "latin", "pan"})
+
 
 def is_headline(view: DocView, m: Mention) -> bool:
     """A name in an all-capitals line ("U.S. SENATE PANEL APPROVES"): its words are unreliable."""
@@ -21,14 +24,15 @@ def is_headline(view: DocView, m: Mention) -> bool:
     return len(words) > 1 and all(w.is_upper for w in words)
 
 
-def coordinated_remnant(view: DocView, m: Mention) -> bool:
-    """A name cut out of a coordination ("[Hong Kong and] Macao Affairs Office")."""
-    i = m.token_start
-    return (
-        i >= 2
-        and view.doc[i - 1].lower_ in ("and", "&")
-        and view.mention(view.doc[i - 2]) is not None
-    )
+def truncated(view: DocView, m: Mention) -> bool:
+    """Whether a name is cut out of a longer one.
+
+    "[Hong Kong and] Macao Affairs Office", "Economic Commission [for Latin America]".
+    """
+    i, j, doc = m.token_start, m.token_end, view.doc
+    after = j + 1 < len(doc) and doc[j].lower_ in ("for", "of") and doc[j + 1].text[:1].isupper()
+    before = i >= 2 and doc[i - 1].lower_ in ("and", "&") and view.mention(doc[i - 2]) is not None
+    return after or before
 
 
 def state_body(view: DocView, m: Mention) -> bool:
@@ -44,9 +48,31 @@ def state_body(view: DocView, m: Mention) -> bool:
     entry = view.res.gazetteer.get(m.key)
     if entry is not None and entry.cls in ORG_LIKE:
         return False  # "European Union", "Kosovo Force": known bodies, with their own parents
-    if is_headline(view, m) or coordinated_remnant(view, m):
+    if is_headline(view, m) or truncated(view, m):
         return False
     return state_body_head(m.label, view.res.lexicon)
+
+
+def state_in_name(view: DocView, m: Mention, i: Mention, inner: list[Mention]) -> bool:
+    """Whether a country inside a body's name is its state.
+
+    A demonym anywhere ("Royal [Saudi] Navy"), a name first or after "of" ("[U.S.] Army", "Bank
+    of [Japan]"); not "[Jersey]" in "New Jersey Casino Control Commission", "[German]" inside
+    "[West German] Intervention Board" or "North [American]".
+    """
+    if any(
+        o is not i
+        and o.token_start <= i.token_start
+        and i.token_end <= o.token_end
+        and o.token_end - o.token_start > i.token_end - i.token_start
+        for o in inner
+    ):
+        return False
+    before = view.doc[i.token_start - 1].lower_ if i.token_start > m.token_start else ""
+    if before in COMPASS:
+        return False  # "North [American] Court of Arbitration"
+    demonym = view.res.gazetteer.demonym(i.text) is not None
+    return demonym or i.token_start == m.token_start or before == "of"
 
 
 def named_countries(view: DocView, m: Mention) -> list[Mention]:
@@ -55,13 +81,14 @@ def named_countries(view: DocView, m: Mention) -> list[Mention]:
     "[Israeli] Foreign Ministry", "Congress of [Peru]", "[Russia's] Defence Ministry", "X, [the
     country's] Y".
     """
-    countries = [
+    inner = [
         i
         for i in view.index.mentions
         if i.source == "inner"
         and i.cls == "Country"
         and m.token_start <= i.token_start < m.token_end
     ]
+    countries = [i for i in inner if state_in_name(view, m, i, inner)]
     owner = owner_before(view, m.token_start)
     if owner is not None and owner.cls == "Country":
         countries.append(owner)
@@ -102,14 +129,19 @@ def focus_country(view: DocView) -> Mention | None:
     return last[ranked[0][0]]
 
 
-def foreign_place_in_sentence(view: DocView, m: Mention, country: Mention) -> bool:
-    """Whether the sentence of ``m`` names a place of another country than ``country``.
+def other_country_near(view: DocView, m: Mention, country: Mention) -> bool:
+    """Whether the sentence of ``m`` or the two before it name a place of another country.
 
-    "the State Department in Washington" in an article about Sweden.
+    "the State Department in Washington" in an article about Sweden; "Congress" just after the
+    United States is named in an article about Canada.
     """
     sent = view.doc[m.token_start].sent
+    start = sent.start
+    for _ in range(1):
+        if start > 0:
+            start = view.doc[start - 1].sent.start
     for other in view.index.mentions:
-        if other.token_start < sent.start or other.token_start >= sent.end or other is m:
+        if other.token_start < start or other.token_start >= sent.end or other is m:
             continue
         if other.cls not in PLACES:
             continue
@@ -142,8 +174,12 @@ def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
         done.add(m.key)
         if not generic_body_name(m.label, view.res.lexicon) or named_countries(view, m):
             continue
-        country = country_of_seat(view, m) or focus_country(view)
-        if country is not None and not foreign_place_in_sentence(view, m, country):
+        seat = country_of_seat(view, m)
+        if seat is not None:
+            yield Found(m, seat, view.doc[m.token_start])
+            continue
+        country = focus_country(view)
+        if country is not None and not other_country_near(view, m, country):
             yield Found(m, country, view.doc[m.token_start])
 
 
