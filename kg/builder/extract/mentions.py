@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from kg.builder.extract.bodies import Owner, find_state_bodies
-from kg.builder.extract.gazetteer import GazEntry, Gazetteer
+from kg.builder.extract.gazetteer import GazEntry, Gazetteer, fold, normalize
 from kg.builder.extract.lexicon import Lexicon
 from kg.builder.extract.resources import PLACE_CLASSES, Resources
 from kg.builder.extract.syntax import tokens_of
@@ -35,6 +35,11 @@ NER_CLASSES: dict[str, str | None] = {
 }
 #: Smallest city population for which a PERSON/ORG-tagged name is re-typed as the city.
 MIN_RETYPED_CITY = 100_000
+#: Smallest population of a city found by an alternate name in an article that does not name its
+#: country ("Bombay", "Peking").
+MIN_KNOWN_CITY = 500_000
+#: NER labels of names that may be a person's surname mistaken for a place.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
@@ -332,7 +337,7 @@ def classify(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> 
             return replace(cand, cls=local[0].cls, entry=local[0], source="gazetteer")
         return replace(cand, cls="Location")
     if entries:
-        entry = best_entry(entries, cand.ner, countries)
+        entry = best_entry(entries, cand.ner, countries, text)
         if entry is not None:
             return replace(cand, cls=entry.cls, entry=entry, source="gazetteer")
     official = official_name_of(text, countries, gaz)
@@ -364,7 +369,9 @@ def official_name_of(text: str, countries: set[str], gaz: Gazetteer) -> GazEntry
     return found[0] if len(found) == 1 else None
 
 
-def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEntry | None:
+def best_entry(
+    entries: list[GazEntry], ner: str, countries: set[str], text: str = ""
+) -> GazEntry | None:
     """Choose among gazetteer candidates for an NER span.
 
     Countries and organisations are unambiguous names. A city is accepted for place labels
@@ -379,7 +386,9 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     if ner in ("GPE", "FAC"):
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
-        return head
+        if local:
+            return head
+        return known_abroad(entries, text)
     # a name the tagger took for a person or organisation is a city only when the city is a
     # large one in a country the article names ("Clinton" stays a person)
     big = [e for e in local if e.population >= MIN_RETYPED_CITY]
@@ -388,6 +397,25 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     capitals = [e for e in entries if e.cls in PLACE_CLASSES and e.capital]
     if len(capitals) == 1 and capitals[0] is head:
         return head  # a national capital is a place name first ("arriving in Bamako")
+    return None
+
+
+def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:
+    """A city for a name whose country the article does not name.
+
+    A city known by that very name (its GeoNames label) must be a capital or large; one known by
+    an alternate name must be a capital or very large ("Peking", "Bombay"). So "Florida" is no
+    Colombian city and "Maine" no Illinois suburb, while "Lyon" is still Lyon.
+    """
+    places = [e for e in entries if e.cls in PLACE_CLASSES]
+    wanted = fold(normalize(text))
+    by_label = [e for e in places if fold(normalize(e.label)) == wanted]
+    for e in by_label:
+        if e.capital or e.population >= MIN_RETYPED_CITY:
+            return e
+    for e in places:
+        if e not in by_label and (e.capital or e.population >= MIN_KNOWN_CITY):
+            return e
     return None
 
 
@@ -727,6 +755,7 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         refresh_entry(doc, c, res, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
         for c in classified
     ]
+    classified = reconsider_places(doc, classified)
     classified = select(
         classified
         + list(recover_coordinated_places(doc, classified, res, countries))
@@ -743,13 +772,42 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
     return [to_mention(doc, doc_id, c) for c in keyed]
 
 
+def reconsider_places(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """Undo city identities that the rest of the article contradicts.
+
+    A one-word "city" that is the surname of a person the article names is that person ("Lloyd
+    Austin … Austin said"); a city found by an alternate name when the article also names it by
+    its own name is another place ("Hatay" beside "Antakya": a province and its capital).
+    """
+    surnames = {
+        doc[c.end - 1].text
+        for c in cands
+        if c.cls == "Person" and c.entry is None and c.length >= 2 and not c.inner
+    }
+
+    def own_name(c: Candidate) -> bool:
+        return fold(normalize(doc[c.start : c.end].text)) == fold(normalize(c.entry.label))
+
+    places = [c for c in cands if c.entry is not None and c.entry.cls in PLACE_CLASSES]
+    by_label = {c.entry.key for c in places if own_name(c)}
+    out = []
+    for c in cands:
+        if c in places and not c.inner:
+            if c.length == 1 and doc[c.start].text in surnames and c.ner in NAME_LABELS:
+                c = replace(c, cls="Person", entry=None, source="ner")
+            elif not own_name(c) and c.entry.key in by_label:
+                c = replace(c, cls="Location", entry=None, source="ner")
+        out.append(c)
+    return out
+
+
 def refresh_entry(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> Candidate:
     """Look an extended place name ("X region") up again in the gazetteer."""
     name = clean_name(doc[cand.start : cand.end].text)
     if name.lower() in res.lexicon.macro_regions:
         return cand
     entries = res.gazetteer.lookup(name)
-    entry = best_entry(entries, "GPE", countries) if entries else None
+    entry = best_entry(entries, "GPE", countries, name) if entries else None
     if entry is not None and (entry.cls in PLACE_CLASSES or entry.cls == "Country"):
         return replace(cand, entry=entry, cls=entry.cls, source="gazetteer")
     return cand
