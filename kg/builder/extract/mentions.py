@@ -381,6 +381,9 @@ def best_entry(
     if head.cls not in PLACE_CLASSES:
         return head
     local = [e for e in entries if e.country in countries]
+    if text:  # a local place known by that very name before one known by an alternate name
+        wanted = fold(normalize(text))
+        local.sort(key=lambda e: fold(normalize(e.label)) != wanted)
     if ner == "LOC":
         return None  # seas, regions, continents: not a city that shares the name ("Asia")
     if ner in ("GPE", "FAC"):

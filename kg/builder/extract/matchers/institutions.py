@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from kg.builder.extract.bodies import generic_body_name, state_body_head
 from kg.builder.extract.gazetteer import GazEntry
+from kg.builder.extract.matchers.places import first_conjunct, locality_noun
 from kg.builder.extract.matchers.titles import owner_before
 from kg.builder.extract.relations import Found
+from kg.builder.extract.resources import PLACE_CLASSES
 from kg.builder.extract.rules import MATCHERS, Rule
 from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
@@ -217,10 +219,72 @@ def gazetteer_links(view: DocView, field: str) -> Iterator[Found]:
             yield Found(m, first[other], view.doc[m.token_start])
 
 
+def sentence_keys(view: DocView) -> dict[int, set[str]]:
+    """Sentence start → keys of the entities mentioned in it (names, demonyms, references)."""
+    keys: dict[int, set[str]] = {}
+    for m in view.index.mentions:
+        keys.setdefault(view.doc[m.token_start].sent.start, set()).add(m.key)
+    return keys
+
+
+def top_countries(view: DocView) -> set[str]:
+    """The countries the article names most often, counting their capitals (ties included)."""
+    counts: Counter[str] = Counter()
+    for m in view.index.mentions:
+        if m.cls == "Country":
+            counts[m.key] += 1
+        elif m.cls == "Location" and m.is_name:
+            entry = view.res.gazetteer.get(m.key)
+            if entry is not None and entry.capital and entry.country:
+                counts[entry.country] += 1
+    top = max(counts.values(), default=0)
+    return {k for k, n in counts.items() if n == top}
+
+
+#: Prepositions that use a name as a place ("died in Minsk", "the road towards Mopti").
+LOCATIVE = frozenset(
+    {"in", "at", "from", "to", "into", "near", "towards", "toward", "outside", "around", "across"}
+)
+
+
+def used_as_place(view: DocView, m: Mention) -> bool:
+    """Whether a name is the object of a locative preposition, not an actor ("Moscow said")."""
+    first = first_conjunct(view.doc[m.token_start : m.token_end].root)
+    return first.dep_ == "pobj" and first.head.lower_ in LOCATIVE
+
+
 @MATCHERS("gazetteer_located_in")
 def gazetteer_located_in(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A named city lies in its country, when the article names both."""
-    yield from gazetteer_links(view, "country")
+    """A city lies in its (gazetteer) country when the text supports it.
+
+    The country is named in a sentence that names the city ("officials in Vilnius said, after
+    she left for Lithuania"); or the text calls the city a capital and the gazetteer says whose;
+    or, in an article mostly about that country, the text calls it a city, town or province
+    ("the western cities of A, B and C") or uses it as a place ("a protester died in Minsk").
+    World knowledge alone ("Washington said" in an article naming the United States) is not
+    enough.
+    """
+    first = first_mentions(view)
+    in_sentence = sentence_keys(view)
+    top: set[str] | None = None
+    done: set[str] = set()
+    for m in view.index.mentions:
+        if m.key in done or not m.is_name or m.source in ("inner", "coref"):
+            continue
+        entry = view.res.gazetteer.get(m.key)
+        country = entry.country if entry is not None and entry.cls in PLACE_CLASSES else None
+        if country is None or country not in first or country == m.key:
+            continue
+        supported = country in in_sentence.get(view.doc[m.token_start].sent.start, ())
+        noun = None if supported else locality_noun(view, m)
+        if noun is not None and noun.lemma_.lower() == "capital" and entry.capital:
+            supported = True  # "the capital, Port-au-Prince": the text says whose capital
+        elif not supported and (noun is not None or used_as_place(view, m)):
+            top = top_countries(view) if top is None else top
+            supported = country in top
+        if supported:
+            done.add(m.key)
+            yield Found(m, first[country], view.doc[m.token_start])
 
 
 @MATCHERS("gazetteer_part_of")
