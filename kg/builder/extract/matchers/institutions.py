@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from kg.builder.extract.bodies import generic_body_name, state_body_head
 from kg.builder.extract.gazetteer import GazEntry
+from kg.builder.extract.lexicon import uses
 from kg.builder.extract.matchers.places import first_conjunct, locality_noun
 from kg.builder.extract.matchers.titles import owner_before
 from kg.builder.extract.relations import Found
@@ -16,6 +17,7 @@ from kg.builder.extract.syntax import pobjs
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
+(SEATS,) = uses("seat_nouns")
 #: Words that make a demonym part of a region's name ("North American", "Latin American").
 COMPASS = frozenset({"north", "south", "east", "west", "central", "latin", "pan"})
 
@@ -250,6 +252,8 @@ LOCATIVE = frozenset(
 def used_as_place(view: DocView, m: Mention) -> bool:
     """Whether a name is the object of a locative preposition, not an actor ("Moscow said")."""
     first = first_conjunct(view.doc[m.token_start : m.token_end].root)
+    if first.dep_ == "appos":  # "in Austria's capital, Vienna"
+        first = first_conjunct(first.head)
     return first.dep_ == "pobj" and first.head.lower_ in LOCATIVE
 
 
@@ -295,8 +299,40 @@ def gazetteer_part_of(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("gazetteer_based_in")
 def gazetteer_based_in(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A named body is based in its seat, when the article names both."""
-    yield from gazetteer_links(view, "based_in")
+    """A body is based in its (gazetteer) seat when a sentence names both as a seat.
+
+    "The alliance's headquarters in Brussels", "the Abuja-based bloc": the body (by name or
+    reference) and its seat ("X-based", or "in X" with a seat noun) in one sentence; not
+    "Brussels has warned", nor "ministers met in Brussels".
+    """
+    in_sentence = sentence_keys(view)
+    first = first_mentions(view)
+    seats = view.words(SEATS)
+    done: set[str] = set()
+    for m in view.index.mentions:
+        entry = view.res.gazetteer.get(m.key) if m.cls == "Location" else None
+        if entry is None or m.source in ("inner", "coref") or not seat_use(view, m):
+            continue
+        sent = view.doc[m.token_start].sent
+        if not hyphen_based(view, m) and not any(t.lower_ in seats for t in sent):
+            continue  # "ministers met in Brussels" says nothing of the EU's seat
+        here = in_sentence.get(view.doc[m.token_start].sent.start, set())
+        for key in sorted(here - done):
+            body = view.res.gazetteer.get(key)
+            if body is not None and body.based_in == m.key and key in first:
+                done.add(key)
+                yield Found(first[key], m, view.doc[m.token_start])
+
+
+def seat_use(view: DocView, m: Mention) -> bool:
+    """A place name used as a place: "in Brussels", "at Vienna", "the Abuja-based bloc"."""
+    return used_as_place(view, m) or hyphen_based(view, m)
+
+
+def hyphen_based(view: DocView, m: Mention) -> bool:
+    """Whether a place name modifies "-based" ("the Abuja-based bloc")."""
+    end, doc = m.token_end, view.doc
+    return end + 1 < len(doc) and doc[end].text in ("-", "–") and doc[end + 1].lower_ == "based"
 
 
 @MATCHERS("region_in_country")

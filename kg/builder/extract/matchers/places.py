@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from kg.builder.extract.guards import cancelled
-from kg.builder.extract.lexicon import uses
+from kg.builder.extract.lexicon import Lexicon, uses
 from kg.builder.extract.relations import Found, title_relation
 from kg.builder.extract.rules import MATCHERS, Rule
-from kg.builder.extract.syntax import governing_verb, group, np_start, pobjs
+from kg.builder.extract.syntax import governing_verb, group, np_start, pobjs, subject_tokens
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
-BASE, SEATS = uses("base_verbs", "seat_nouns")
+BASE, SEATS, FACILITIES = uses("base_verbs", "seat_nouns", "facility_nouns")
 
 
 @MATCHERS("place_of")
@@ -43,29 +43,75 @@ def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
                 yield Found(m, place, head)
 
 
+def names_first(mentions: list[Mention]) -> list[Mention]:
+    """Names before references ("in the capital, Bamako": Bamako, not "the capital")."""
+    return sorted(mentions, key=lambda m: not m.is_name)
+
+
+def seat_things(view: DocView, t: Token) -> list[Mention]:
+    """Whose seat a seat noun is.
+
+    "[its] headquarters", "the [UN] headquarters", "the headquarters of [OPEC]".
+    """
+    things = view.mentions_in(
+        [c for c in t.children if c.dep_ in ("poss", "compound")] + pobjs(t, {"of"}), ORG_LIKE
+    )
+    verb = governing_verb(t)
+    if not things and verb is not None and t.dep_ == "pobj":
+        things = view.subjects(verb)  # "F, run from headquarters at X"
+    return things
+
+
+def seat_places(view: DocView, t: Token) -> list[Mention]:
+    """Where a seat is: "based in [Y]", "headquarters at [Y]", "headquarters are in [Y]"."""
+    places = names_first(view.mentions_in(pobjs(t, {"in", "at"}), PLACES))
+    verb = governing_verb(t)
+    if not places and verb is not None and (t.dep_ == "pobj" or verb.lemma_ == "be"):
+        places = names_first(view.mentions_in(pobjs(verb, {"at", "in"}), PLACES))
+    if not places:
+        for p in pobjs(t, {"of"}):  # "the headquarters of X in Y"
+            places = names_first(view.mentions_in(pobjs(p, {"in"}), PLACES))
+    return places[:1]  # "in Larissa, Greece": the first place is the seat
+
+
+def with_appositions(view: DocView, verb: Token) -> list[Mention]:
+    """The subjects of a verb, or the name a subject noun is in apposition to.
+
+    "the CMF, a partnership headquartered in Manama": the name just before the comma, whatever
+    the parser made the apposition's head.
+    """
+    things = view.subjects(verb)
+    if things:
+        return things
+    doc = view.doc
+    for t in subject_tokens(verb):
+        if t.dep_ != "appos":
+            continue
+        i = t.left_edge.i - 1
+        if i > 0 and doc[i].text == ",":
+            i -= 1 + (doc[i - 1].text == ")")  # "the Combined Maritime Forces (CMF), a …"
+            named = view.mentions_in([doc[i]], ORG_LIKE | PLACES)
+            if named:
+                return named
+        return view.mentions_in([t.head], ORG_LIKE | PLACES)
+    return []
+
+
 @MATCHERS("based_in")
 def based_in(view: DocView, rule: Rule) -> Iterator[Found]:
     """Seats: "X is based in Y", "X, which is headquartered in Y", "with its headquarters in Y"."""
     base, seats = view.words(BASE), view.words(SEATS)
     for t in view.tokens:
         lemma = t.lemma_.lower()
-        if t.pos_ == "VERB" and lemma in base and lemma != "station":
-            things = view.subjects(t)
+        if t.pos_ == "VERB" and lemma in base and lemma != "station" and not hyphenated(t):
+            things = with_appositions(view, t)
         elif t.lower_ in seats and t.pos_ in ("NOUN", "PROPN"):
-            things = view.mentions_in(
-                [c for c in t.children if c.dep_ in ("poss", "compound")], ORG_LIKE
-            )
-            verb = governing_verb(t)
-            if not things and verb is not None and t.dep_ == "pobj":
-                things = view.subjects(verb)  # "F, run from headquarters at X"
+            things = seat_things(view, t)
         else:
             continue
         if cancelled(view, t):
             continue
-        places = view.mentions_in(pobjs(t, {"in", "at"}), PLACES)[:1]  # "in Larissa, Greece"
-        verb = governing_verb(t)
-        if not places and t.dep_ == "pobj" and verb is not None:
-            places = view.mentions_in(pobjs(verb, {"at", "in"}), PLACES)[:1]
+        places = seat_places(view, t)
         for thing in things:
             if thing.cls not in ORG_LIKE:
                 continue
@@ -73,15 +119,94 @@ def based_in(view: DocView, rule: Rule) -> Iterator[Found]:
                 yield Found(thing, place, t)
 
 
+def hyphenated(t: Token) -> bool:
+    """Whether ``t`` ends a hyphenated modifier ("Abuja-[based]")."""
+    return t.i >= 2 and t.doc[t.i - 1].text in ("-", "–")
+
+
+@MATCHERS("x_based")
+def x_based(view: DocView, rule: Rule) -> Iterator[Found]:
+    """Seats named as modifiers: "the Abuja-based bloc", "the Luxembourg-based lender".
+
+    The body is the noun's name or reference; a noun that names nothing ("lender") stands for
+    the one body of the article that the gazetteer seats in that place.
+    """
+    base = view.words(BASE)
+    for t in view.tokens:
+        if not hyphenated(t) or t.lemma_.lower() not in base or t.lemma_.lower() == "station":
+            continue
+        place = view.mention(t.doc[t.i - 2])
+        if place is None or place.cls not in PLACES:
+            continue
+        noun = t.head if t.dep_ in ("amod", "compound") else None
+        if noun is None or noun.i < t.i:
+            continue
+        things = view.mentions_in([noun], ORG_LIKE)
+        if not things and view.mention(noun) is None:
+            things = seated_bodies(view, place)
+        for thing in things[:1]:
+            yield Found(thing, place, t)
+
+
+def seated_bodies(view: DocView, place: Mention) -> list[Mention]:
+    """The body the article names whose gazetteer seat is ``place`` or lies in it.
+
+    Empty unless there is exactly one.
+    """
+    gaz = view.res.gazetteer
+    found: dict[str, Mention] = {}
+    for m in view.index.mentions:
+        entry = gaz.get(m.key) if m.cls in ORG_LIKE else None
+        seat = gaz.get(entry.based_in) if entry is not None and entry.based_in else None
+        if seat is not None and place.key in (seat.key, seat.country):
+            found.setdefault(m.key, m)
+    return list(found.values()) if len(found) == 1 else []
+
+
+@MATCHERS("hosts")
+def hosts(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A place that hosts a body is its seat: "Bahrain, which hosts the US Fifth Fleet"."""
+    for t in view.tokens:
+        if t.lemma_.lower() != "host" or t.pos_ != "VERB" or cancelled(view, t):
+            continue
+        places = [m for m in with_appositions(view, t) if m.cls in PLACES]
+        heads = [t.head] if t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos" else []
+        places += view.mentions_in([h.head for h in heads], PLACES)
+        bodies = view.mentions_in(
+            [x for c in t.children if c.dep_ == "dobj" for x in group(c)], ORG_LIKE
+        )
+        for body in bodies:
+            for place in places[:1]:
+                yield Found(body, place, t)
+
+
+def body_name(name: str, lex: Lexicon) -> bool:
+    """Whether a name is headed like a body's: "… Corp", "… University", "Bank of …".
+
+    Not like an event's, a venue's or a product's ("Theatre Awards", "Grand Prix").
+    """
+    words = name.lower().replace(".", "").split()
+    if "of" in words[1:]:
+        words = words[: words.index("of", 1)]
+    return bool(words) and (words[-1] in lex.org_heads or words[-1] in lex.company_suffixes)
+
+
 @MATCHERS("org_in_place")
 def org_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
-    """An organisation in a city or site: "Drexel Burnham Lambert Inc. in New York"."""
+    """An organisation in a city or site: "Drexel Burnham Lambert Inc. in New York".
+
+    Only names headed like a body's ("… Inc.", "… University", "High Court"): not events, venues
+    or regions the tagger took for organisations ("the Theatre Awards in London", "the X
+    Convention Centre in Y"), nor "… in West Africa" ending a name.
+    """
+    lex = view.res.lexicon
     for m in view.index.mentions:
-        if m.cls != "Organization" or not m.is_name:
+        if m.cls != "Organization" or not m.is_name or not body_name(m.label, lex):
             continue
         head = view.doc[m.token_start : m.token_end].root
         for place in view.mentions_in(pobjs(head, {"in", "at"}), {"Location"}):
-            yield Found(m, place, head)
+            if place.label.lower() not in lex.macro_regions:
+                yield Found(m, place, head)
 
 
 @MATCHERS("person_at_org")
@@ -169,3 +294,18 @@ def place_noun_owner(view: DocView, rule: Rule) -> Iterator[Found]:
             continue
         for owner in locality_owners(view, noun, m):
             yield Found(m, owner, view.doc[m.token_start])
+
+
+@MATCHERS("facility_in_place")
+def facility_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A venue or building in a city: "the Sandton Convention Centre in Johannesburg"."""
+    facilities = view.words(FACILITIES)
+    for m in view.index.mentions:
+        if m.cls not in ("Organization", "Location") or not m.is_name:
+            continue
+        if m.label.split()[-1].lower() not in facilities:
+            continue
+        head = view.doc[m.token_start : m.token_end].root
+        for place in view.mentions_in(pobjs(head, {"in"}), PLACES):
+            if place.key != m.key:
+                yield Found(m, place, head)
