@@ -75,14 +75,19 @@ def resolve_description(token: Token, index: MentionIndex, res: Resources) -> Me
     if cls == "Country":  # "the country" is the article's most talked-about country so far
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
     if token.lower_ in res.lexicon.words(TOP_LEVEL):
-        # "the bloc", "the alliance": a top-level body, not one of its institutions
-        top = index.before(token.i, {"Organization"}, names_only=True, where=_top_level(res))
+        # "the bloc", "the alliance": a top-level body, not one of its institutions; a known
+        # international body first ("the alliance" is NATO, not "the North Atlantic Treaty")
+        top = index.before(
+            token.i, {"Organization"}, names_only=True, where=_known_top_level(res)
+        ) or index.before(token.i, {"Organization"}, names_only=True, where=_top_level(res))
         if top is not None:
             return top
         parent = _parent_body(index.before(token.i, {"Organization"}, names_only=True), res)
         if parent is not None:  # "the bloc" after the European Commission: the EU
             return parent
-    return index.before(token.i, _compatible(cls), names_only=True)
+    # "the council" is the last body named "… Council", even if "the UN" came after it
+    named = index.before(token.i, _compatible(cls), names_only=True, where=_headed_by(token.lower_))
+    return named or index.before(token.i, _compatible(cls), names_only=True)
 
 
 def _parent_body(last: Mention | None, res: Resources) -> Mention | None:
@@ -105,10 +110,39 @@ def _parent_body(last: Mention | None, res: Resources) -> Mention | None:
     )
 
 
+def _headed_by(noun: str):
+    def check(m: Mention) -> bool:
+        return noun in m.label.lower().split()
+
+    return check
+
+
+def _known_top_level(res: Resources):
+    def check(m: Mention) -> bool:
+        entry = res.gazetteer.get(m.key)
+        return entry is not None and entry.cls == "Organization" and not entry.part_of
+
+    return check
+
+
 def _top_level(res: Resources):
     def check(m: Mention) -> bool:
         entry = res.gazetteer.get(m.key)
-        return entry is None or not entry.part_of
+        if m.source == "state-body":
+            return False  # "the Hungarian parliament" is no bloc
+        if entry is None:  # "ECOWAS Commission", "NATO Secretary": named after their parent
+            words = m.label.split()
+            last = words[-1].lower() if words else ""
+            if (
+                last in res.lexicon.titles
+                or last in res.lexicon.company_suffixes
+                or last == "party"
+            ):
+                return False  # "Ivory Coast President", "Exxon Corp", "Workers' Party": no bloc
+            return len(words) < 2 or not any(
+                e.cls == "Organization" for e in res.gazetteer.lookup(words[0])
+            )
+        return not entry.part_of
 
     return check
 

@@ -53,10 +53,15 @@ def seat_things(view: DocView, t: Token) -> list[Mention]:
 
     "[its] headquarters", "the [UN] headquarters", "the headquarters of [OPEC]".
     """
-    things = view.mentions_in(
-        [c for c in t.children if c.dep_ in ("poss", "compound")] + pobjs(t, {"of"}), ORG_LIKE
-    )
+    owners = [c for c in t.children if c.dep_ in ("poss", "compound")]
     verb = governing_verb(t)
+    if (
+        verb is not None
+        and verb.dep_ == "relcl"
+        and any(c.lower_ in ("its", "their") for c in owners)
+    ):
+        owners = [verb.head]  # "the mission, which has its headquarters in X"
+    things = view.mentions_in(owners + pobjs(t, {"of"}), ORG_LIKE)
     if not things and verb is not None and t.dep_ == "pobj":
         things = view.subjects(verb)  # "F, run from headquarters at X"
     return things
