@@ -22,13 +22,14 @@ from kg.builder.extract.syntax import (
 from kg.builder.extract.view import ORG_LIKE, DocView
 from kg.model import Mention
 
-MEMBERS, COMPOSITION, MEMBER_HEADS, NOT_MEMBERS, JOINING, FOUNDING = uses(
+MEMBERS, COMPOSITION, MEMBER_HEADS, NOT_MEMBERS, JOINING, FOUNDING, BLOC_HEADS = uses(
     "member_nouns",
     "composition_verbs",
     "member_group_nouns",
     "not_member_modifiers",
     "joining_verbs",
     "membership_founding_verbs",
+    "bloc_name_heads",
 )
 #: Members of a body: states, and bodies (OPEC in OPEC+).
 MEMBER_CLASSES = frozenset({"Country", "Organization"})
@@ -41,16 +42,30 @@ FUTURE = frozenset({"will", "would", "shall", "'ll", "to"})
 def is_body(view: DocView, m: Mention) -> bool:
     """Whether states can belong to an organisation.
 
-    Not a state's own body, nor a title the tagger took for an organisation ("Ivory Coast
-    President").
+    Not a state's own body, a company, nor a title the tagger took for an organisation ("Ivory
+    Coast President").
     """
-    words = m.label.lower().split()
+    words = m.label.lower().replace(".", "").split()
+    lex = view.res.lexicon
     return (
         m.cls == "Organization"
         and m.source != "state-body"
         and bool(words)
-        and words[-1] not in view.res.lexicon.titles
+        and words[-1] not in lex.titles
+        and words[-1] not in lex.company_suffixes
     )
+
+
+def bloc_like(view: DocView, m: Mention) -> bool:
+    """Whether an organisation is one that states belong to.
+
+    An international body of the gazetteer, or a name headed "… Alliance", "… Forum" ….
+    """
+    entry = view.res.gazetteer.get(m.key)
+    if entry is not None:
+        return entry.cls == "Organization" and not entry.part_of
+    words = m.label.lower().split()
+    return len(words) > 1 and words[-1] in view.words(BLOC_HEADS)
 
 
 def member_mentions(view: DocView, tokens: list[Token]) -> list[Mention]:
@@ -61,16 +76,13 @@ def member_mentions(view: DocView, tokens: list[Token]) -> list[Mention]:
 def focus_body(view: DocView) -> Mention | None:
     """The body an article is about.
 
-    The organisation named (or referred to) most often, at least twice and more than any other,
-    that is no state's body and no part of another body.
+    The bloc-like organisation (:func:`bloc_like`) named or referred to most often, at least
+    twice and more than any other.
     """
     counts: Counter[str] = Counter()
     first: dict[str, Mention] = {}
     for m in view.index.mentions:
-        if not is_body(view, m):
-            continue
-        entry = view.res.gazetteer.get(m.key)
-        if entry is not None and entry.part_of:
+        if not is_body(view, m) or not bloc_like(view, m):
             continue
         counts[m.key] += 1
         first.setdefault(m.key, m)
