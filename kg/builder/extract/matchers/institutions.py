@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from kg.builder.extract.bodies import generic_body_name, state_body_head
 from kg.builder.extract.gazetteer import GazEntry
 from kg.builder.extract.lexicon import uses
-from kg.builder.extract.matchers.places import first_conjunct, locality_noun
+from kg.builder.extract.matchers.places import locality_noun, used_as_place
 from kg.builder.extract.matchers.titles import owner_before
 from kg.builder.extract.relations import Found
 from kg.builder.extract.resources import PLACE_CLASSES
@@ -20,6 +20,8 @@ from kg.model import Mention
 (SEATS,) = uses("seat_nouns")
 #: Words that make a demonym part of a region's name ("North American", "Latin American").
 COMPASS = frozenset({"north", "south", "east", "west", "central", "latin", "pan"})
+#: Compass words that start the names of seas and regions ("North Sea", "Southern Africa").
+COMPASS_WORDS = COMPASS | {"northern", "southern", "eastern", "western", "upper", "lower"}
 
 
 def is_headline(view: DocView, m: Mention) -> bool:
@@ -243,20 +245,6 @@ def top_countries(view: DocView) -> set[str]:
     return {k for k, n in counts.items() if n == top}
 
 
-#: Prepositions that use a name as a place ("died in Minsk", "the road towards Mopti").
-LOCATIVE = frozenset(
-    {"in", "at", "from", "to", "into", "near", "towards", "toward", "outside", "around", "across"}
-)
-
-
-def used_as_place(view: DocView, m: Mention) -> bool:
-    """Whether a name is the object of a locative preposition, not an actor ("Moscow said")."""
-    first = first_conjunct(view.doc[m.token_start : m.token_end].root)
-    if first.dep_ == "appos":  # "in Austria's capital, Vienna"
-        first = first_conjunct(first.head)
-    return first.dep_ == "pobj" and first.head.lower_ in LOCATIVE
-
-
 @MATCHERS("gazetteer_located_in")
 def gazetteer_located_in(view: DocView, rule: Rule) -> Iterator[Found]:
     """A city lies in its (gazetteer) country when the text supports it.
@@ -337,11 +325,25 @@ def hyphen_based(view: DocView, m: Mention) -> bool:
 
 @MATCHERS("region_in_country")
 def region_in_country(view: DocView, rule: Rule) -> Iterator[Found]:
-    """The "X region" lies in the country of the place X, when the article names that country."""
+    """The "X region" lies in the country of the place X, when the text supports it.
+
+    The country is named in the sentence, or is the one the article is mostly about (as for
+    :func:`gazetteer_located_in`).
+    """
     first = first_mentions(view)
+    in_sentence = sentence_keys(view)
+    top: set[str] | None = None
     for key, m in first.items():
         if view.res.gazetteer.get(key) is not None or m.cls != "Location":
             continue
+        if m.label.split()[0].lower() in COMPASS_WORDS:
+            continue  # "the North Sea" is no sea of a town called North
         place = place_before_head(view, m)
-        if place is not None and place.country in first and place.country != key:
+        if place is None or place.country not in first or place.country == key:
+            continue
+        supported = place.country in in_sentence.get(view.doc[m.token_start].sent.start, ())
+        if not supported:
+            top = top_countries(view) if top is None else top
+            supported = place.country in top
+        if supported:
             yield Found(m, first[place.country], view.doc[m.token_start])

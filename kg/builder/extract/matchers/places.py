@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from spacy.tokens import Token
@@ -17,28 +18,56 @@ from kg.model import Mention
 BASE, SEATS, FACILITIES = uses("base_verbs", "seat_nouns", "facility_nouns")
 
 
+#: Place nouns that name what follows "of" ("the port of Balao" is Balao, not a port in it;
+#: but "the capital of Hatay province" is in it).
+NAMING_NOUNS = frozenset({"city", "town", "village", "port", "island", "suburb"})
+_ABBREVIATION = re.compile(r"^([A-Z][a-z]{1,4}\.?|[A-Z]\.[A-Z]\.)$")
+
+
+def known_place(view: DocView, m: Mention) -> bool:
+    """A place the gazetteer knows, a region-like name, or a state abbreviation ("Ga.", "Wyo")."""
+    words = m.label.lower().split()
+    return (
+        view.res.gazetteer.get(m.key) is not None
+        or (len(words) > 1 and words[-1] in view.res.lexicon.place_heads)
+        or bool(_ABBREVIATION.match(m.text))
+    )
+
+
 @MATCHERS("place_of")
 def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
     """A place in a place: "the Kherson region of the country", "Lyon, France", "X in Y"."""
+    doc = view.doc
     for m in view.index.mentions:
         if m.cls != "Location":
             continue
-        head = view.doc[m.token_end - 1]
-        targets = pobjs(head, {"of", "in"})
+        head = doc[m.token_end - 1]
+        of = pobjs(head, {"of"})
+        if head.lemma_.lower() in NAMING_NOUNS:  # "the Pacific port of Balao"
+            of = [t for t in of if (p := view.mention(t)) is not None and p.cls == "Country"]
+        targets = of + pobjs(head, {"in"})
         targets += [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
-        nxt = view.doc[m.token_end] if m.token_end < len(view.doc) else None
+        nxt = doc[m.token_end] if m.token_end < len(doc) else None
         comma_country: list[Token] = []
-        if nxt is not None and nxt.text == "," and m.token_end + 1 < len(view.doc):
-            after = view.doc[m.token_end + 1]
+        comma_place: list[Token] = []
+        if nxt is not None and nxt.text == "," and m.token_end + 1 < len(doc):
+            after = doc[m.token_end + 1]
             if after.dep_ != "conj" and (after.dep_ == "appos" or after.head.i == head.i):
                 comma_country.append(after)
             if after.dep_ == "appos" or (after.dep_ == "npadvmod" and after.head.i == head.i):
-                targets.append(after)  # "Dayton, Ohio": a place in apposition contains it
+                comma_place.append(after)  # "Dayton, Ohio": a place in apposition contains it
         if nxt is not None and nxt.lower_ == "in":
             # "at Northwood in Britain", "Sevare in central Mali": the next place contains it
             comma_country += [c for c in nxt.children if c.dep_ == "pobj" and c.i <= nxt.i + 3]
         found = view.mentions_in(targets, PLACES) + view.mentions_in(comma_country, {"Country"})
-        for place in found:
+        # "Ingham, Mulligan, Fenton" (a team sheet) is no "Dayton, Ohio": a known place on either
+        # side, or "in/at/from X, Y"
+        found += [
+            p
+            for p in view.mentions_in(comma_place, PLACES)
+            if known_place(view, m) or known_place(view, p) or used_as_place(view, m)
+        ]
+        for place in {p.key: p for p in found}.values():
             if place.key != m.key:
                 yield Found(m, place, head)
 
@@ -314,3 +343,17 @@ def facility_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
         for place in view.mentions_in(pobjs(head, {"in"}), PLACES):
             if place.key != m.key:
                 yield Found(m, place, head)
+
+
+#: Prepositions that use a name as a place ("died in Minsk", "the road towards Mopti").
+LOCATIVE = frozenset(
+    {"in", "at", "from", "to", "into", "near", "towards", "toward", "outside", "around", "across"}
+)
+
+
+def used_as_place(view: DocView, m: Mention) -> bool:
+    """Whether a name is the object of a locative preposition, not an actor ("Moscow said")."""
+    first = first_conjunct(view.doc[m.token_start : m.token_end].root)
+    if first.dep_ == "appos":  # "in Austria's capital, Vienna"
+        first = first_conjunct(first.head)
+    return first.dep_ == "pobj" and first.head.lower_ in LOCATIVE
