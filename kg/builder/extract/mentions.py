@@ -386,6 +386,8 @@ def best_entry(
         local.sort(key=lambda e: fold(normalize(e.label)) != wanted)
     if ner == "LOC":
         return None  # seas, regions, continents: not a city that shares the name ("Asia")
+    if text:  # "Maryland" is no "Maryland City", "Rio Grande" no "Rio Grande do Sul"
+        local = [e for e in local if not truncated_name(e, text)]
     if ner in ("GPE", "FAC"):
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
@@ -401,6 +403,15 @@ def best_entry(
     if len(capitals) == 1 and capitals[0] is head:
         return head  # a national capital is a place name first ("arriving in Bamako")
     return None
+
+
+def truncated_name(entry: GazEntry, text: str) -> bool:
+    """Whether a name is only the first words of a smaller city's own name.
+
+    "Maryland" of "Maryland City": a state or region is meant, not the city.
+    """
+    label, name = fold(normalize(entry.label)), fold(normalize(text))
+    return label.startswith(name + " ") and entry.population < MIN_KNOWN_CITY
 
 
 def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:

@@ -245,6 +245,15 @@ def top_countries(view: DocView) -> set[str]:
     return {k for k, n in counts.items() if n == top}
 
 
+def acting(view: DocView, m: Mention) -> bool:
+    """Whether a city name stands for its government: a subject or possessor.
+
+    "if Washington imposed the tariffs", "Tokyo's failure".
+    """
+    root = view.doc[m.token_start : m.token_end].root
+    return root.dep_ in ("nsubj", "nsubjpass", "poss")
+
+
 @MATCHERS("gazetteer_located_in")
 def gazetteer_located_in(view: DocView, rule: Rule) -> Iterator[Found]:
     """A city lies in its (gazetteer) country when the text supports it.
@@ -268,6 +277,7 @@ def gazetteer_located_in(view: DocView, rule: Rule) -> Iterator[Found]:
         if country is None or country not in first or country == m.key:
             continue
         supported = country in in_sentence.get(view.doc[m.token_start].sent.start, ())
+        supported = supported and not acting(view, m)  # "Tokyo's failure", "if Washington …"
         noun = None if supported else locality_noun(view, m)
         if noun is not None and noun.lemma_.lower() == "capital" and entry.capital:
             supported = True  # "the capital, Port-au-Prince": the text says whose capital

@@ -11,7 +11,15 @@ from kg.builder.extract.guards import cancelled
 from kg.builder.extract.lexicon import Lexicon, uses
 from kg.builder.extract.relations import Found, title_relation
 from kg.builder.extract.rules import MATCHERS, Rule
-from kg.builder.extract.syntax import governing_verb, group, np_start, pobjs, subject_tokens
+from kg.builder.extract.syntax import (
+    RELATIVE_PRONOUNS,
+    children,
+    governing_verb,
+    group,
+    np_start,
+    pobjs,
+    subject_tokens,
+)
 from kg.builder.extract.view import ORG_LIKE, PLACES, DocView
 from kg.model import Mention
 
@@ -39,12 +47,14 @@ def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
     """A place in a place: "the Kherson region of the country", "Lyon, France", "X in Y"."""
     doc = view.doc
     for m in view.index.mentions:
-        if m.cls != "Location":
-            continue
+        if m.cls != "Location" or body_name(m.label, view.res.lexicon):
+            continue  # "Jackson County Bank in Scottsboro": a bank the tagger took for a place
         head = doc[m.token_end - 1]
         of = pobjs(head, {"of"})
         if head.lemma_.lower() in NAMING_NOUNS:  # "the Pacific port of Balao"
             of = [t for t in of if (p := view.mention(t)) is not None and p.cls == "Country"]
+        elif m.is_name and not known_place(view, m):
+            of = []  # "Agusta of Italy", "Hernandez of Venezuela": a firm or a person, mistyped
         targets = of + pobjs(head, {"in"})
         targets += [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
         nxt = doc[m.token_end] if m.token_end < len(doc) else None
@@ -114,10 +124,23 @@ def with_appositions(view: DocView, verb: Token) -> list[Mention]:
     "the CMF, a partnership headquartered in Manama": the name just before the comma, whatever
     the parser made the apposition's head.
     """
+    doc = view.doc
+    if (
+        verb.dep_ in ("acl", "relcl")
+        and not children(verb, ("nsubj", "nsubjpass"))
+        or (
+            verb.dep_ == "relcl"
+            and all(c.lower_ in RELATIVE_PRONOUNS for c in subject_tokens(verb))
+        )
+    ):
+        # "A Corp, based in X, …; B Corp, based in Y": the clause is said of its own noun only,
+        # not of everything listed with it
+        own = view.mentions_in([verb.head], ORG_LIKE | PLACES)
+        if own:
+            return own
     things = view.subjects(verb)
     if things:
         return things
-    doc = view.doc
     for t in subject_tokens(verb):
         if t.dep_ != "appos":
             continue
@@ -139,8 +162,8 @@ def based_in(view: DocView, rule: Rule) -> Iterator[Found]:
         lemma = t.lemma_.lower()
         if t.pos_ == "VERB" and lemma in base and lemma != "station" and not hyphenated(t):
             things = with_appositions(view, t)
-        elif t.lower_ in seats and t.pos_ in ("NOUN", "PROPN"):
-            things = seat_things(view, t)
+        elif t.lower_ in seats and t.pos_ in ("NOUN", "PROPN") and view.mention(t) is None:
+            things = seat_things(view, t)  # not "… Air Force Base", a name
         else:
             continue
         if cancelled(view, t):
