@@ -357,3 +357,45 @@ def region_in_country(view: DocView, rule: Rule) -> Iterator[Found]:
             supported = place.country in top
         if supported:
             yield Found(m, first[place.country], view.doc[m.token_start])
+
+
+@MATCHERS("sub_body")
+def sub_body(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A body of a body: "the ECOWAS Commission", "the Affairs Office of the State Council".
+
+    The name starts with a known international body's name, or is followed by "of" and a body,
+    and is headed by an institution noun ("commission", "council", "court", "office" …).
+    """
+    gaz = view.res.gazetteer
+    for m in view.index.mentions:
+        if m.cls != "Organization" or not m.is_name or m.source == "inner":
+            continue
+        if gaz.get(m.key) is not None or not state_body_head(m.label, view.res.lexicon):
+            continue
+        if truncated(view, m) and view.doc[m.token_start - 1].lower_ in ("and", "&"):
+            continue  # "[Hong Kong and] Macao Affairs Office": not this body's full name
+        parents = [
+            i
+            for i in view.index.mentions
+            if i.source == "inner"
+            and i.cls == "Organization"
+            and m.token_start <= i.token_start < i.token_end <= m.token_end
+            and (i.token_start == m.token_start or after_of(view, i.token_start, m.token_start))
+            and (entry := gaz.get(i.key)) is not None
+            and not entry.part_of
+        ]
+        head = view.doc[m.token_end - 1]
+        parents += [
+            p
+            for p in view.mentions_in(pobjs(head, {"of"}), {"Organization"})
+            if p.key != m.key and not is_headline(view, p)
+        ]
+        for parent in {p.key: p for p in parents}.values():
+            yield Found(m, parent, view.doc[m.token_start])
+
+
+def after_of(view: DocView, i: int, start: int) -> bool:
+    """Whether token ``i`` follows "of" or "of the" inside a name starting at ``start``."""
+    doc = view.doc
+    j = i - 1 - (i - 1 > start and doc[i - 1].lower_ == "the")
+    return j > start and doc[j].lower_ == "of"
