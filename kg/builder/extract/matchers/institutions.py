@@ -135,26 +135,23 @@ def focus_country(view: DocView) -> Mention | None:
     return last[ranked[0][0]]
 
 
-def other_country_near(view: DocView, m: Mention, country: Mention) -> bool:
-    """Whether the sentence of ``m`` or the two before it name a place of another country.
+def countries_near(view: DocView, m: Mention) -> set[str]:
+    """The countries named in the sentence of ``m`` and the one before it.
 
-    "the State Department in Washington" in an article about Sweden; "Congress" just after the
-    United States is named in an article about Canada.
+    By name, demonym, reference ("the country") or capital city.
     """
     sent = view.doc[m.token_start].sent
-    start = sent.start
-    for _ in range(1):
-        if start > 0:
-            start = view.doc[start - 1].sent.start
+    start = view.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found: set[str] = set()
     for other in view.index.mentions:
         if other.token_start < start or other.token_start >= sent.end or other is m:
             continue
-        if other.cls not in PLACES:
-            continue
-        place = view.res.gazetteer.country_of(other.key)
-        if place is not None and place.key != country.key:
-            return True
-    return False
+        if other.cls in PLACES:
+            place = view.res.gazetteer.country_of(other.key)
+            entry = view.res.gazetteer.get(other.key)
+            if place is not None and (other.cls == "Country" or (entry and entry.capital)):
+                found.add(place.key)
+    return found
 
 
 def country_of_seat(view: DocView, m: Mention) -> Mention | None:
@@ -172,7 +169,11 @@ def country_of_seat(view: DocView, m: Mention) -> Mention | None:
 
 @MATCHERS("focus_country_institution")
 def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A body named without its state ("the Interior Ministry said") is the focus country's."""
+    """A body named without its state ("the Interior Ministry said") is the focus country's.
+
+    Only when that country, and no other, is named in the sentence or the one before: a UK
+    story about Iraq says "Parliament" of the UK's.
+    """
     done: set[str] = set()
     for m in view.index.mentions:
         if m.key in done or not state_body(view, m) or m.source == "state-body":
@@ -185,7 +186,8 @@ def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
             yield Found(m, seat, view.doc[m.token_start])
             continue
         country = focus_country(view)
-        if country is not None and not other_country_near(view, m, country):
+        if country is not None and countries_near(view, m) == {country.key}:
+            # the article's country, and no other, is named here or just before
             yield Found(m, country, view.doc[m.token_start])
 
 
