@@ -160,8 +160,24 @@ def find_state_bodies(doc: Doc, owners: Iterable[Owner], lex: Lexicon) -> Iterat
 def body_label(doc: Doc, owner: Owner, first: int, end: int, possessive: bool) -> str:
     """The name of a state body: as written, or with the demonym for a possessive owner."""
     if possessive and owner.entry.demonyms:
-        return f"{owner.entry.demonyms[0]} {doc[first:end].text}"
+        return f"{demonym_of(owner.entry)} {doc[first:end].text}"
     return doc[owner.start : end].text
+
+
+def demonym_of(entry: GazEntry) -> str:
+    """The state's demonym that shares most with its name ("Taiwanese", not "Formosan")."""
+    label = entry.label.lower()
+
+    def shared(d: str) -> int:
+        n = 0
+        for a, b in zip(label, d.lower(), strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    adjectives = [d for d in entry.demonyms if not d.endswith("s") or d.endswith("ese")]
+    return max(adjectives or entry.demonyms, key=lambda d: (shared(d), -entry.demonyms.index(d)))
 
 
 def state_body_head(name: str, lex: Lexicon) -> bool:

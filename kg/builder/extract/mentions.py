@@ -291,10 +291,10 @@ def names_place(cand: Candidate) -> bool:
 
 def recover_state_bodies(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[Candidate]:
     """State bodies named through their state ("the Malian army"), see :mod:`.bodies`."""
-    owners = [
+    owners = [  # not a country inside another name ("Banco do [Brasil]'s … Department")
         Owner(c.start, c.end, c.entry)
         for c in cands
-        if c.entry is not None and c.entry.cls == "Country"
+        if c.entry is not None and c.entry.cls == "Country" and not c.inner
     ]
     for body in find_state_bodies(doc, owners, res.lexicon):
         key = f"organization:{slug(body.label)}"

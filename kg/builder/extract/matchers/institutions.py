@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from kg.builder.extract.bodies import generic_body_name, state_body_head
+from kg.builder.extract.bodies import body_heads, generic_body_name, state_body_head
 from kg.builder.extract.gazetteer import GazEntry
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.matchers.places import locality_noun, used_as_place
@@ -56,7 +56,19 @@ def state_body(view: DocView, m: Mention) -> bool:
         return False  # "European Union", "Kosovo Force": known bodies, with their own parents
     if is_headline(view, m) or truncated(view, m):
         return False
-    return state_body_head(m.label, view.res.lexicon)
+    return state_body_head(m.label, view.res.lexicon) and not bare_weak_head(view, m.label)
+
+
+def bare_weak_head(view: DocView, name: str) -> bool:
+    """A state and a weak head, nothing between: "American Service", "U.S. Administration"."""
+    words = name.split()
+    _, weak = body_heads(view.res.lexicon)
+    if len(words) != 2 or words[1].lower() not in weak:
+        return False
+    gaz = view.res.gazetteer
+    return gaz.demonym(words[0]) is not None or any(
+        e.cls == "Country" for e in gaz.lookup(words[0])
+    )
 
 
 def state_in_name(view: DocView, m: Mention, i: Mention, inner: list[Mention]) -> bool:
@@ -248,12 +260,14 @@ def top_countries(view: DocView) -> set[str]:
 
 
 def acting(view: DocView, m: Mention) -> bool:
-    """Whether a city name stands for its government: a subject or possessor.
+    """Whether a city name stands for its government: an actor or the one acted upon.
 
-    "if Washington imposed the tariffs", "Tokyo's failure".
+    "if Washington imposed the tariffs", "Tokyo's failure", "warned Tehran", "used by Beijing".
     """
     root = view.doc[m.token_start : m.token_end].root
-    return root.dep_ in ("nsubj", "nsubjpass", "poss")
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between", "against"):
+        return True  # "used by Beijing", "talks with Tokyo"
+    return root.dep_ in ("nsubj", "nsubjpass", "poss", "dobj")
 
 
 @MATCHERS("gazetteer_located_in")

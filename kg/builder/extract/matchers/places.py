@@ -32,6 +32,16 @@ NAMING_NOUNS = frozenset({"city", "town", "village", "port", "island", "suburb"}
 _ABBREVIATION = re.compile(r"^([A-Z][a-z]{1,4}\.?|[A-Z]\.[A-Z]\.)$")
 
 
+def region_like(view: DocView, m: Mention) -> bool:
+    """A region-like name or a state abbreviation ("X region", "Ga.", "Wyo"), or a country."""
+    words = m.label.lower().split()
+    return (
+        m.cls == "Country"
+        or (len(words) > 1 and words[-1] in view.res.lexicon.place_heads)
+        or bool(_ABBREVIATION.match(m.text))
+    )
+
+
 def known_place(view: DocView, m: Mention) -> bool:
     """A place the gazetteer knows, a region-like name, or a state abbreviation ("Ga.", "Wyo")."""
     words = m.label.lower().split()
@@ -55,7 +65,14 @@ def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
             of = [t for t in of if (p := view.mention(t)) is not None and p.cls == "Country"]
         elif m.is_name and not known_place(view, m):
             of = []  # "Agusta of Italy", "Hernandez of Venezuela": a firm or a person, mistyped
-        targets = of + pobjs(head, {"in"})
+        inside = [
+            p
+            for prep in children(head, ("prep",))
+            if prep.lower_ == "in"
+            for p in children(prep, ("pobj",))
+        ]
+        # "Dar es Salaam in Tanzania and Beira in Mozambique": one place, not the list
+        targets = of + inside + [a for p in inside for a in children(p, ("appos",))]
         targets += [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
         nxt = doc[m.token_end] if m.token_end < len(doc) else None
         comma_country: list[Token] = []
@@ -70,12 +87,14 @@ def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
             # "at Northwood in Britain", "Sevare in central Mali": the next place contains it
             comma_country += [c for c in nxt.children if c.dep_ == "pobj" and c.i <= nxt.i + 3]
         found = view.mentions_in(targets, PLACES) + view.mentions_in(comma_country, {"Country"})
-        # "Ingham, Mulligan, Fenton" (a team sheet) is no "Dayton, Ohio": a known place on either
-        # side, or "in/at/from X, Y"
+        # "Cech, Ferreira, Terry" (a team sheet) is no "Dayton, Ohio": a known place in a known
+        # place, a region or state after the comma, or "in/at/from X, Y"
         found += [
             p
             for p in view.mentions_in(comma_place, PLACES)
-            if known_place(view, m) or known_place(view, p) or used_as_place(view, m)
+            if (view.res.gazetteer.get(m.key) is not None and known_place(view, p))
+            or region_like(view, p)
+            or used_as_place(view, m)
         ]
         for place in {p.key: p for p in found}.values():
             if place.key != m.key:
