@@ -332,7 +332,11 @@ def classify(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> 
     entries = [] if lower in lex.macro_regions else gaz.lookup(text)  # "Asia" is no city
     if after_place_noun(doc, cand, lex):
         # "the Solomon Islands capital Honiara": a place, whatever the tagger said
-        local = [e for e in entries if e.cls in PLACE_CLASSES and e.country in countries]
+        local = [
+            e
+            for e in entries
+            if e.cls in PLACE_CLASSES and e.country in countries and plausible_local(e, text)
+        ]
         if local:
             return replace(cand, cls=local[0].cls, entry=local[0], source="gazetteer")
         return replace(cand, cls="Location")
@@ -386,8 +390,8 @@ def best_entry(
         local.sort(key=lambda e: fold(normalize(e.label)) != wanted)
     if ner == "LOC":
         return None  # seas, regions, continents: not a city that shares the name ("Asia")
-    if text:  # "Maryland" is no "Maryland City", "Rio Grande" no "Rio Grande do Sul"
-        local = [e for e in local if not truncated_name(e, text)]
+    if text:  # "Maryland" is no "Maryland City"; "Maine" no "Des Plaines" (alternate name)
+        local = [e for e in local if plausible_local(e, text)]
     if ner in ("GPE", "FAC"):
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
@@ -408,10 +412,34 @@ def best_entry(
 def truncated_name(entry: GazEntry, text: str) -> bool:
     """Whether a name is only the first words of a smaller city's own name.
 
-    "Maryland" of "Maryland City": a state or region is meant, not the city.
+    "Maryland" of "Maryland City": a state or region is meant, not the city; so is "Oklahoma" of
+    "Oklahoma City" (a city of over a million, "New York", is meant by its short name).
     """
     label, name = fold(normalize(entry.label)), fold(normalize(text))
+    if label == name + " city":
+        return entry.population < 1_000_000  # "Oklahoma"; but "New York" is New York City
     return label.startswith(name + " ") and entry.population < MIN_KNOWN_CITY
+
+
+def plausible_local(entry: GazEntry, text: str) -> bool:
+    """Whether a city of a country the article names may be what ``text`` names.
+
+    Not a truncation of its name ("Oklahoma"), and its own name or a spelling of it unless it is
+    a capital or large.
+    """
+    return not truncated_name(entry, text) and (
+        close_name(entry, text) or entry.capital or entry.population >= MIN_RETYPED_CITY
+    )
+
+
+def close_name(entry: GazEntry, text: str) -> bool:
+    """Whether a name is the city's own name or a spelling of it.
+
+    "Baucau" of "Baukau", "Naqoura" of "En Nâqoûra"; not an unrelated alternate name ("Maine" of
+    "Des Plaines").
+    """
+    label, name = fold(normalize(entry.label)), fold(normalize(text))
+    return name in label or any(w[:3] == name[:3] for w in label.split())
 
 
 def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:
@@ -421,7 +449,7 @@ def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:
     an alternate name must be a capital or very large ("Peking", "Bombay"). So "Florida" is no
     Colombian city and "Maine" no Illinois suburb, while "Lyon" is still Lyon.
     """
-    places = [e for e in entries if e.cls in PLACE_CLASSES]
+    places = [e for e in entries if e.cls in PLACE_CLASSES and not truncated_name(e, text)]
     wanted = fold(normalize(text))
     by_label = [e for e in places if fold(normalize(e.label)) == wanted]
     for e in by_label:

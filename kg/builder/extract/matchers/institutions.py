@@ -24,6 +24,12 @@ COMPASS = frozenset({"north", "south", "east", "west", "central", "latin", "pan"
 COMPASS_WORDS = COMPASS | {"northern", "southern", "eastern", "western", "upper", "lower"}
 
 
+def all_caps_sentence(view: DocView, m: Mention) -> bool:
+    """Whether the mention's sentence is a headline in capitals."""
+    words = [t for t in view.doc[m.token_start].sent if t.is_alpha and len(t) > 1]
+    return len(words) >= 3 and all(t.is_upper for t in words)
+
+
 def is_headline(view: DocView, m: Mention) -> bool:
     """A name in an all-capitals line ("U.S. SENATE PANEL APPROVES"): its words are unreliable."""
     words = [w for w in view.doc[m.token_start : m.token_end] if w.is_alpha and len(w) > 1]
@@ -193,6 +199,8 @@ def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
         done.add(m.key)
         if not generic_body_name(m.label, view.res.lexicon) or named_countries(view, m):
             continue
+        if all_caps_sentence(view, m):
+            continue  # "REAGAN SPEECH WINS MIXED REACTION FROM CONGRESS"
         seat = country_of_seat(view, m)
         if seat is not None:
             yield Found(m, seat, view.doc[m.token_start])
@@ -401,11 +409,12 @@ def sub_body(view: DocView, rule: Rule) -> Iterator[Found]:
             and not entry.part_of
         ]
         head = view.doc[m.token_end - 1]
-        parents += [
-            p
-            for p in view.mentions_in(pobjs(head, {"of"}), {"Organization"})
-            if p.key != m.key and not is_headline(view, p)
-        ]
+        if m.token_end < len(view.doc) and view.doc[m.token_end].lower_ == "of":
+            parents += [  # "the … Office of the State Council", not "A and B of C"
+                p
+                for p in view.mentions_in(pobjs(head, {"of"}), {"Organization"})
+                if p.key != m.key and not is_headline(view, p)
+            ]
         for parent in {p.key: p for p in parents}.values():
             yield Found(m, parent, view.doc[m.token_start])
 

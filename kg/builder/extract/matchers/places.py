@@ -280,7 +280,10 @@ def org_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
         if m.cls != "Organization" or not m.is_name or not body_name(m.label, lex):
             continue
         head = view.doc[m.token_start : m.token_end].root
-        for place in view.mentions_in(pobjs(head, {"in", "at"}), {"Location"}):
+        places = view.mentions_in(pobjs(head, {"in", "at"}), {"Location"})
+        if len(places) > 1:
+            continue  # "offices … in Arizona, Colorado and Oregon": where it works, not its seat
+        for place in places:
             if place.label.lower() not in lex.macro_regions:
                 yield Found(m, place, head)
 
@@ -345,14 +348,29 @@ def locality_owners(view: DocView, noun: Token, m: Mention) -> list[Mention]:
 
     "the [Kenyan] capital", "[Austria's] capital", "the [southern Kosovo] town", "a city in the
     [Puno region]", "the capital of [Chad]" — not the names it introduces ("the cities of A and
-    B": B is not in A).
+    B": B is not in A; "the city of Minneapolis, Minnesota"), nor a city holding a state
+    ("Frankfurt's state of Hessen").
     """
     tokens = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
-    tokens += pobjs(noun, {"of", "in"})
+    lemma = noun.lemma_.lower()
+    tokens += pobjs(noun, {"in"} if lemma in NAMING_NOUNS else {"of", "in"})
     named = group(first_conjunct(view.doc[m.token_start : m.token_end].root))
-    return [
+    owners = [
         o for o in view.mentions_in([t for t in tokens if t not in named], PLACES) if o.key != m.key
     ]
+    if lemma in BIG_UNITS:
+        owners = [o for o in owners if not is_city(view, o)]
+    return owners
+
+
+#: Place nouns of units larger than a city.
+BIG_UNITS = frozenset({"state", "province", "region", "county", "oblast", "governorate"})
+
+
+def is_city(view: DocView, m: Mention) -> bool:
+    """Whether a mention is a gazetteer city."""
+    entry = view.res.gazetteer.get(m.key)
+    return entry is not None and entry.cls == "City"
 
 
 @MATCHERS("place_noun_owner")
