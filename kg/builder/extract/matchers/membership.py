@@ -208,7 +208,11 @@ def made_up_of(view: DocView, rule: Rule) -> Iterator[Found]:
             if verb.dep_ in ("acl", "relcl")
             else [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         )
-        orgs = [m for m in view.mentions_in(org_tokens, {"Organization"}) if is_body(view, m)]
+        orgs = [
+            m
+            for m in view.mentions_in(org_tokens, {"Organization"})
+            if is_body(view, m) and bloc_like(view, m)
+        ]
         parts = pobjs(verb, {"of"}) + [c for c in verb.children if c.dep_ == "dobj"]
         members = view.mentions_in([x for t in parts for x in group(t)], {"Country"})
         if cancelled(view, verb):
@@ -239,7 +243,11 @@ def joined(view: DocView, rule: Rule) -> Iterator[Found]:
         if cancelled(view, verb):
             continue
         objects = children(verb, ("dobj",))
-        bodies = view.mentions_in([x for t in objects for x in group(t)], {"Organization"})
+        bodies = [  # a named body: "joined the splinter group" names none
+            b
+            for b in view.mentions_in([x for t in objects for x in group(t)], {"Organization"})
+            if b.is_name
+        ]
         if (
             not objects
             and verb.dep_ == "conj"

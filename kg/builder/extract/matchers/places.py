@@ -73,7 +73,11 @@ def place_of(view: DocView, rule: Rule) -> Iterator[Found]:
         ]
         # "Dar es Salaam in Tanzania and Beira in Mozambique": one place, not the list
         targets = of + inside + [a for p in inside for a in children(p, ("appos",))]
-        targets += [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
+        owners = [c for c in head.children if c.dep_ == "poss"]  # "Estonia's X region"
+        if m.is_name and not known_place(view, m) and len(m.label.split()) == 1:
+            # "France's Ubisoft", "Spain's Iberia": a firm of the country, typed as a place
+            owners = [o for o in owners if (p := view.mention(o)) is None or p.cls != "Country"]
+        targets += owners
         nxt = doc[m.token_end] if m.token_end < len(doc) else None
         comma_country: list[Token] = []
         comma_place: list[Token] = []
