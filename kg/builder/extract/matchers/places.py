@@ -271,6 +271,14 @@ def body_name(name: str, lex: Lexicon) -> bool:
     return bool(words) and (words[-1] in lex.org_heads or words[-1] in lex.company_suffixes)
 
 
+def works_there(view: DocView, org: Token) -> bool:
+    """Whether "at/with X" says where someone works ("an analyst at X", "Smith of X")."""
+    holder = org.head.head
+    return holder.lower_ in view.res.lexicon.title_vocab or (
+        (m := view.mention(holder)) is not None and m.cls == "Person"
+    )
+
+
 @MATCHERS("org_in_place")
 def org_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
     """An organisation in a city or site: "Drexel Burnham Lambert Inc. in New York".
@@ -284,6 +292,8 @@ def org_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
         if m.cls != "Organization" or not m.is_name or not body_name(m.label, lex):
             continue
         head = view.doc[m.token_start : m.token_end].root
+        if head.dep_ == "pobj" and head.head.lower_ in ("at", "with") and works_there(view, head):
+            continue  # "an analyst at Barclays in Tokyo": the office someone works at
         places = view.mentions_in(pobjs(head, {"in", "at"}), {"Location"})
         if len(places) > 1:
             continue  # "offices … in Arizona, Colorado and Oregon": where it works, not its seat
