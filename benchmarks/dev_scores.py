@@ -40,6 +40,9 @@ def main() -> None:
     parser.add_argument("--only", help="range of article numbers, e.g. 17-40")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--details", action="store_true", help="print misses and spurious items")
+    parser.add_argument(
+        "--by-property", action="store_true", help="print fact P/R/F1 per property (micro)"
+    )
     parser.add_argument("--model")
     args = parser.parse_args()
 
@@ -138,6 +141,16 @@ def main() -> None:
         f"{'micro':44} {ent.f1:5.2f} {facts.precision:5.2f} {facts.recall:5.2f} {facts.f1:6.2f}"
         f" {ev.value:7.2f} {evp.value:7.2f} {dup}"
     )
+    if args.by_property:
+        props: dict = {}
+        for s in scores:
+            for prop, prf in s.facts_by_property.items():
+                props[prop] = props.get(prop, _sum_prf([])) + prf
+        for prop, prf in sorted(props.items()):
+            print(
+                f"{prop:26} tp {prf.tp:3} fp {prf.fp:3} fn {prf.fn:3}"
+                f"  P {prf.precision:.2f} R {prf.recall:.2f} F1 {prf.f1:.2f}"
+            )
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"summary": summary, "articles": rows}, indent=2) + "\n")

@@ -222,6 +222,17 @@ def test_case_insensitive_long_names(gaz: Gazetteer) -> None:
     assert gaz.lookup("Nato") == []
 
 
+def test_hyphen_matches_space(gaz: Gazetteer) -> None:
+    assert _one(gaz, "Guinea Bissau").key == "country:guinea-bissau"
+    assert _one(gaz, "Guinea-Bissau").key == "country:guinea-bissau"
+    assert _one(gaz, "Guinea").key == "country:guinea"
+
+
+def test_english_short_names_news_uses(gaz: Gazetteer) -> None:
+    assert _one(gaz, "Turkey").key == _one(gaz, "Türkiye").key == "country:turkiye"
+    assert _one(gaz, "The Gambia").key == "country:gambia"
+
+
 def test_country_outranks_city_of_same_name(gaz: Gazetteer) -> None:
     for name in ("Mali", "Georgia", "Kuwait", "Singapore", "Djibouti"):
         found = gaz.lookup(name)

@@ -16,9 +16,10 @@ Matching rule (:meth:`Gazetteer.lookup`, :meth:`Gazetteer.demonym`): a surface f
 and a trailing possessive ``'s`` removed) and then matched
 
 1. exactly against the equally normalised names; then
-2. case-insensitively (and accent-insensitively) against names longer than 4 characters that are
-   not all-caps acronyms. Acronyms ("US", "U.S.", "NATO") and short names ("Rome") therefore
-   only match as written, so "us" or "rome" match nothing.
+2. case-insensitively (and accent-insensitively, a hyphen counting as a space: "Guinea Bissau" is
+   "Guinea-Bissau") against names longer than 4 characters that are not all-caps acronyms.
+   Acronyms ("US", "U.S.", "NATO") and short names ("Rome") therefore only match as written, so
+   "us" or "rome" match nothing.
 
 Demonyms match exactly, then case-insensitively (they are never acronyms).
 
@@ -135,14 +136,15 @@ def _deaccent_table() -> dict[int, str]:
 
 
 _DEACCENT = _deaccent_table()
+_HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " "})
 _THE = ("the ", "The ")
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of an already normalised string."""
+    """Case-, accent- and hyphen-insensitive form of an already normalised string."""
     if not text.isascii():
         text = text.translate(_DEACCENT)
-    return text.casefold()
+    return text.casefold().translate(_HYPHENS)
 
 
 def is_acronym(text: str) -> bool:
@@ -254,7 +256,10 @@ class Gazetteer:
         self._exact = _MultiIndex(norm, keys)
         pairs = [(n, k) for n, k in zip(norm, keys, strict=True) if len(n) > 4 and not n.isupper()]
         self._folded = _MultiIndex(
-            [n.casefold() if n.isascii() else n.translate(_DEACCENT).casefold() for n, _ in pairs],
+            [
+                (n if n.isascii() else n.translate(_DEACCENT)).casefold().translate(_HYPHENS)
+                for n, _ in pairs
+            ],
             [k for _, k in pairs],
         )
 

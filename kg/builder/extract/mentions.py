@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.builder.extract.gazetteer import GazEntry, Gazetteer
+from kg.builder.extract.bodies import Owner, find_state_bodies
+from kg.builder.extract.gazetteer import GazEntry, Gazetteer, fold, normalize
 from kg.builder.extract.lexicon import Lexicon
 from kg.builder.extract.resources import PLACE_CLASSES, Resources
 from kg.builder.extract.syntax import tokens_of
@@ -37,6 +38,11 @@ NER_CLASSES: dict[str, str | None] = {
 CLASS_PRIORITY = ("MilitaryForce", "Country", "Person", "Organization", "Location", "City")
 #: Smallest city population for which a PERSON/ORG-tagged name is re-typed as the city.
 MIN_RETYPED_CITY = 100_000
+#: Smallest population of a city found by an alternate name in an article that does not name its
+#: country ("Bombay", "Peking").
+MIN_KNOWN_CITY = 500_000
+#: NER labels of names that may be a person's surname mistaken for a place.
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-\.]{1,9}$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
@@ -376,7 +382,8 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
     but tells relation extraction what the name contains.
     """
     ordered = sorted(
-        cands, key=lambda c: (-c.length, c.source not in ("gazetteer", "demonym"), c.start)
+        cands,
+        key=lambda c: (-c.length, c.source not in ("gazetteer", "demonym", "state-body"), c.start),
     )
     taken: list[Candidate] = []
     inner: list[Candidate] = []
@@ -387,12 +394,36 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
         elif cand.entry is not None and all(
             t.start <= cand.start
             and cand.end <= t.end
-            and (t.entry is None or t.entry.key != cand.entry.key)
+            and (t.entry is None or (t.entry.key != cand.entry.key and not names_place(t)))
             for t in clash
         ):
             if not any(i.start == cand.start and i.end == cand.end for i in inner):
                 inner.append(replace(cand, is_name=False, inner=True, source="inner"))
     return sorted(taken + inner, key=lambda c: (c.start, c.end))
+
+
+def names_place(cand: Candidate) -> bool:
+    """Whether a candidate names a country or place (or is a demonym).
+
+    No other country is named inside it: not "Guinea" in "Guinea-Bissau" or "Bissau-Guinean".
+    """
+    return cand.entry is not None and (
+        cand.entry.cls in PLACE_CLASSES or cand.entry.cls == "Country"
+    )
+
+
+def recover_state_bodies(doc: Doc, cands: list[Candidate], res: Resources) -> Iterator[Candidate]:
+    """State bodies named through their state ("the Malian army"), see :mod:`.bodies`."""
+    owners = [  # not a country inside another name ("Banco do [Brasil]'s … Department")
+        Owner(c.start, c.end, c.entry)
+        for c in cands
+        if c.entry is not None and c.entry.cls == "Country" and not c.inner
+    ]
+    for body in find_state_bodies(doc, owners, res.lexicon):
+        key = f"organization:{slug(body.label)}"
+        yield Candidate(
+            body.start, body.end, "Organization", "state-body", key=key, label=body.label
+        )
 
 
 def doc_countries(cands: Iterable[Candidate]) -> set[str]:
@@ -424,12 +455,16 @@ def classify(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> 
     entries = [] if lower in lex.macro_regions else gaz.lookup(text)  # "Asia" is no city
     if after_place_noun(doc, cand, lex):
         # "the Solomon Islands capital Honiara": a place, whatever the tagger said
-        local = [e for e in entries if e.cls in PLACE_CLASSES and e.country in countries]
+        local = [
+            e
+            for e in entries
+            if e.cls in PLACE_CLASSES and e.country in countries and plausible_local(e, text)
+        ]
         if local:
             return replace(cand, cls=local[0].cls, entry=local[0], source="gazetteer")
         return replace(cand, cls="Location")
     if entries:
-        entry = best_entry(entries, cand.ner, countries)
+        entry = best_entry(entries, cand.ner, countries, text)
         if entry is not None:
             return replace(cand, cls=entry.cls, entry=entry, source="gazetteer")
     official = official_name_of(text, countries, gaz)
@@ -461,7 +496,9 @@ def official_name_of(text: str, countries: set[str], gaz: Gazetteer) -> GazEntry
     return found[0] if len(found) == 1 else None
 
 
-def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEntry | None:
+def best_entry(
+    entries: list[GazEntry], ner: str, countries: set[str], text: str = ""
+) -> GazEntry | None:
     """Choose among gazetteer candidates for an NER span.
 
     Countries and organisations are unambiguous names. A city is accepted for place labels
@@ -471,12 +508,19 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     if head.cls not in PLACE_CLASSES:
         return head
     local = [e for e in entries if e.country in countries]
+    if text:  # a local place known by that very name before one known by an alternate name
+        wanted = fold(normalize(text))
+        local.sort(key=lambda e: fold(normalize(e.label)) != wanted)
     if ner == "LOC":
         return None  # seas, regions, continents: not a city that shares the name ("Asia")
+    if text:  # "Maryland" is no "Maryland City"; "Maine" no "Des Plaines" (alternate name)
+        local = [e for e in local if plausible_local(e, text)]
     if ner in ("GPE", "FAC"):
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
-        return head
+        if local:
+            return head
+        return known_abroad(entries, text)
     # a name the tagger took for a person or organisation is a city only when the city is a
     # large one in a country the article names ("Clinton" stays a person)
     big = [e for e in local if e.population >= MIN_RETYPED_CITY]
@@ -485,6 +529,58 @@ def best_entry(entries: list[GazEntry], ner: str, countries: set[str]) -> GazEnt
     capitals = [e for e in entries if e.cls in PLACE_CLASSES and e.capital]
     if len(capitals) == 1 and capitals[0] is head:
         return head  # a national capital is a place name first ("arriving in Bamako")
+    return None
+
+
+def truncated_name(entry: GazEntry, text: str) -> bool:
+    """Whether a name is only the first words of a smaller city's own name.
+
+    "Maryland" of "Maryland City": a state or region is meant, not the city; so is "Oklahoma" of
+    "Oklahoma City" (a city of over a million, "New York", is meant by its short name).
+    """
+    label, name = fold(normalize(entry.label)), fold(normalize(text))
+    if label == name + " city":
+        return entry.population < 1_000_000  # "Oklahoma"; but "New York" is New York City
+    return label.startswith(name + " ") and entry.population < MIN_KNOWN_CITY
+
+
+def plausible_local(entry: GazEntry, text: str) -> bool:
+    """Whether a city of a country the article names may be what ``text`` names.
+
+    Not a truncation of its name ("Oklahoma"), and its own name or a spelling of it unless it is
+    a capital or large.
+    """
+    return not truncated_name(entry, text) and (
+        close_name(entry, text) or entry.capital or entry.population >= MIN_RETYPED_CITY
+    )
+
+
+def close_name(entry: GazEntry, text: str) -> bool:
+    """Whether a name is the city's own name or a spelling of it.
+
+    "Baucau" of "Baukau", "Naqoura" of "En Nâqoûra"; not an unrelated alternate name ("Maine" of
+    "Des Plaines").
+    """
+    label, name = fold(normalize(entry.label)), fold(normalize(text))
+    return name in label or any(w[:3] == name[:3] for w in label.split())
+
+
+def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:
+    """A city for a name whose country the article does not name.
+
+    A city known by that very name (its GeoNames label) must be a capital or large; one known by
+    an alternate name must be a capital or very large ("Peking", "Bombay"). So "Florida" is no
+    Colombian city and "Maine" no Illinois suburb, while "Lyon" is still Lyon.
+    """
+    places = [e for e in entries if e.cls in PLACE_CLASSES and not truncated_name(e, text)]
+    wanted = fold(normalize(text))
+    by_label = [e for e in places if fold(normalize(e.label)) == wanted]
+    for e in by_label:
+        if e.capital or e.population >= MIN_RETYPED_CITY:
+            return e
+    for e in places:
+        if e not in by_label and (e.capital or e.population >= MIN_KNOWN_CITY):
+            return e
     return None
 
 
@@ -851,6 +947,8 @@ def assign_keys(
         text = clean_name(doc[cand.start : cand.end].text)
         if cand.entry is not None:
             cand = replace(cand, key=cand.entry.key, label=cand.entry.label)
+        elif cand.key:
+            pass  # keyed by its finder (state bodies)
         elif text in links and links[text] is not cand:
             target = links[text]
             target_text = clean_name(doc[target.start : target.end].text)
@@ -1048,6 +1146,7 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         refresh_entry(doc, c, res, countries) if c.entry is None and c.cls in PLACE_CLASSES else c
         for c in classified
     ]
+    classified = reconsider_places(doc, classified)
     classified = select(
         classified
         + list(recover_coordinated_places(doc, classified, res, countries))
@@ -1057,11 +1156,41 @@ def extract_mentions(doc: Doc, doc_id: str, res: Resources) -> list[Mention]:
         + list(recover_titled_people(doc, classified, res.lexicon))
         + list(recover_named_places(doc, classified, res, countries))
         + list(recover_acronym_names(doc, classified, res.lexicon))
+        + list(recover_state_bodies(doc, classified, res))
     )
     links, rejected = acronym_links(doc, classified)
     classified = [c for c in classified if doc[c.start : c.end].text not in rejected]
     keyed = assign_keys(doc, harmonise(doc, classified, res.lexicon), links, res.lexicon, countries)
     return [to_mention(doc, doc_id, c) for c in keyed]
+
+
+def reconsider_places(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """Undo city identities that the rest of the article contradicts.
+
+    A one-word "city" that is the surname of a person the article names is that person ("Lloyd
+    Austin … Austin said"); a city found by an alternate name when the article also names it by
+    its own name is another place ("Hatay" beside "Antakya": a province and its capital).
+    """
+    surnames = {
+        doc[c.end - 1].text
+        for c in cands
+        if c.cls == "Person" and c.entry is None and c.length >= 2 and not c.inner
+    }
+
+    def own_name(c: Candidate) -> bool:
+        return fold(normalize(doc[c.start : c.end].text)) == fold(normalize(c.entry.label))
+
+    places = [c for c in cands if c.entry is not None and c.entry.cls in PLACE_CLASSES]
+    by_label = {c.entry.key for c in places if own_name(c)}
+    out = []
+    for c in cands:
+        if c in places and not c.inner:
+            if c.length == 1 and doc[c.start].text in surnames and c.ner in NAME_LABELS:
+                c = replace(c, cls="Person", entry=None, source="ner")
+            elif not own_name(c) and c.entry.key in by_label:
+                c = replace(c, cls="Location", entry=None, source="ner")
+        out.append(c)
+    return out
 
 
 def refresh_entry(doc: Doc, cand: Candidate, res: Resources, countries: set[str]) -> Candidate:
@@ -1070,7 +1199,7 @@ def refresh_entry(doc: Doc, cand: Candidate, res: Resources, countries: set[str]
     if name.lower() in res.lexicon.macro_regions:
         return cand
     entries = res.gazetteer.lookup(name)
-    entry = best_entry(entries, "GPE", countries) if entries else None
+    entry = best_entry(entries, "GPE", countries, name) if entries else None
     if entry is not None and (entry.cls in PLACE_CLASSES or entry.cls == "Country"):
         return replace(cand, entry=entry, cls=entry.cls, source="gazetteer")
     return cand

@@ -82,7 +82,9 @@ def resolve_description(token: Token, index: MentionIndex, res: Resources) -> Me
         return index.most_frequent({"Country"}, before=token.i) or index.most_frequent({"Country"})
     if token.lower_ in res.lexicon.words(TOP_LEVEL):
         return _bloc_before(token.i, index, res)
-    found = index.before(token.i, _compatible(cls), names_only=True)
+    # "the council" is the last body named "… Council", even if "the UN" came after it
+    named = index.before(token.i, _compatible(cls), names_only=True, where=_headed_by(token.lower_))
+    found = named or index.before(token.i, _compatible(cls), names_only=True)
     if found is not None and found.cls == "MilitaryForce" and token.lower_ != "coalition":
         return None  # "the alliance", "the bloc" is a body, never a deployed force
     return found
@@ -108,6 +110,13 @@ def _parent_body(last: Mention | None, res: Resources) -> Mention | None:
     )
 
 
+def _headed_by(noun: str):
+    def check(m: Mention) -> bool:
+        return noun in m.label.lower().split()
+
+    return check
+
+
 def _bloc_before(i: int, index: MentionIndex, res: Resources) -> Mention | None:
     """What "the bloc" / "the alliance" before token ``i`` refers to.
 
@@ -118,16 +127,16 @@ def _bloc_before(i: int, index: MentionIndex, res: Resources) -> Mention | None:
     """
     heads = res.lexicon.words(BLOC_HEADS)
     for m in reversed([m for m in index.mentions if m.token_end <= i]):
-        if m.cls != "Organization" or not m.is_name or m.source == "inner":
-            continue
+        if m.cls != "Organization" or not m.is_name or m.source in ("inner", "state-body"):
+            continue  # "the Hungarian parliament" is no bloc
         entry = res.gazetteer.get(m.key)
         if entry is not None and entry.part_of:
             parent = _parent_body(m, res)
             if parent is not None and parent.cls == "Organization":
                 return parent
         words = m.label.lower().replace(".", " ").split()
-        if words and words[-1] in res.lexicon.company_suffixes:
-            continue
+        if words and (words[-1] in res.lexicon.company_suffixes or words[-1] in res.lexicon.titles):
+            continue  # "Exxon Corp", "Ivory Coast President": no bloc
         if (entry is not None and entry.cls == "Organization") or heads & set(words):
             return m
     return None
