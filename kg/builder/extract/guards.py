@@ -10,16 +10,21 @@ from kg.builder.extract.rules import GUARDS, Hit
 from kg.builder.extract.syntax import clause_chain, governing_verb, pobjs
 from kg.builder.extract.view import ACTORS, DocView
 
-NEGATORS, MODALS, BLOCKING = uses("negators", "modals", "blocking_verbs")
+NEGATORS, MODALS, BLOCKING, EXPECTING = uses(
+    "negators", "modals", "blocking_verbs", "expectation_verbs"
+)
 
 
-def cancelled(view: DocView, verb: Token) -> bool:
+def cancelled(view: DocView, verb: Token, *, planned_ok: bool = False) -> bool:
     """Whether a predicate is negated, modal, or governed by refusal/consideration verbs.
 
     "did not send", "may deploy", "refused to join", "is considering sending": the clause and
-    the clauses above it up to four steps are read.
+    the clauses above it up to four steps are read. What is only expected ("is expected to
+    send") is no fact either, unless ``planned_ok``: a planned deployment is still news of one.
     """
     neg, modals, blocking = view.words(NEGATORS), view.words(MODALS), view.words(BLOCKING)
+    if not planned_ok:
+        blocking = blocking | view.words(EXPECTING)
     below: Token | None = None
     for t in clause_chain(verb):
         for c in t.children:
@@ -40,6 +45,12 @@ def asserted(view: DocView, hit: Hit) -> bool:
     """The clause of the anchor is not negated, modal or governed by a refusal verb."""
     verb = governing_verb(hit.anchor)
     return verb is None or not cancelled(view, verb)
+
+
+@GUARDS("asserted_or_planned")
+def asserted_or_planned(view: DocView, hit: Hit) -> bool:
+    """The anchor (a verb) is not negated, modal or refused; it may be expected or planned."""
+    return not cancelled(view, hit.anchor, planned_ok=True)
 
 
 @GUARDS("asserted_here")
