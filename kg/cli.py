@@ -91,6 +91,13 @@ def build(
         int,
         typer.Option("--max-chars", min=1, help="Skip (with a warning) articles longer than this."),
     ] = 10_000_000,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Also bring the query store (OUT/graph.oxigraph) up to date for kg query/serve.",
+        ),
+    ] = False,
 ) -> None:
     """Build the graph from INPUTS and write graph.ttl/.nt/.jsonld/.trig/.graphml/.html to --out.
 
@@ -148,6 +155,15 @@ def build(
             fail(str(err))
         except KeyboardInterrupt:
             fail("interrupted; the previous exports are unchanged", 130)
+        if store:
+            from kg.query.store import StoreError, update_store
+
+            progress("storing", 0, 1)
+            try:
+                update_store(out)
+            except StoreError as err:
+                fail(str(err))
+            progress("storing", 1, 1)
     print_summary(result, out)
 
 

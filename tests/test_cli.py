@@ -168,3 +168,28 @@ def test_kg_serve_command_answers_sparql_on_loopback():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.model
+def test_build_with_store_leaves_a_fresh_query_store(tmp_path):
+    """`kg build --store` brings the on-disk store up to date; a plain build does not make one."""
+    from kg.query.store import store_path
+
+    src = tmp_path / "a.txt"
+    src.write_text(
+        "date 2023-03-02 Talks\n\nFinland's president, Anna Virtanen, met NATO envoys in Helsinki.",
+        encoding="utf-8",
+    )
+    plain, stored = tmp_path / "plain", tmp_path / "stored"
+    assert runner.invoke(app, ["build", str(src), "--out", str(plain), "-q"]).exit_code == 0
+    assert store_path(plain) is None
+    result = runner.invoke(app, ["build", str(src), "--out", str(stored), "-q", "--store"])
+    assert result.exit_code == 0, result.output
+    location = store_path(stored)
+    assert location is not None and location.parent == stored / "graph.oxigraph"
+    query = runner.invoke(
+        app,
+        ["query", str(stored), "SELECT ?n WHERE { ?p rdfs:label ?n } ORDER BY ?n", "-f", "csv"],
+    )
+    assert query.exit_code == 0 and "Helsinki" in query.output
+    assert store_path(stored) == location  # the query reused the store kg build made

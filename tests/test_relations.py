@@ -270,6 +270,14 @@ def test_britain_is_the_united_kingdom_and_geneva_is_swiss(extract):
     assert "https://sws.geonames.org/2660646/" in nodes["Geneva"]["same_as"]
 
 
+def test_a_town_named_in_its_country_beats_a_big_city_with_that_alternate_name(extract):
+    """ "Puno" is an old spelling of Pune (India, 3M); in a story about Peru it is Peru's Puno."""
+    G, _ = extract("Farmers in Peru blocked roads near Puno on Tuesday, and the strike spread.")
+    assert "https://sws.geonames.org/3931276/" in _nodes(G)["Puno"]["same_as"]
+    G, _ = extract("Britain and the United States met in Geneva on Monday.")  # still Swiss
+    assert "https://sws.geonames.org/2660646/" in _nodes(G)["Geneva"]["same_as"]
+
+
 def test_a_led_force_named_twice_is_one_node(extract):
     G, triples = extract(
         "NATO's German-led battlegroup arrived in Lithuania on Monday. The German-led "

@@ -39,11 +39,10 @@ def test_the_package_reads_the_ontology_of_the_repository():
 
 def test_derived_tables_match_the_ontology(onto):
     kg = Namespace(KG_NS)
-    subprops = (
-        lambda root: {  # noqa: E731
-            str(s)[len(KG_NS) :] for s in onto.subjects(RDFS.subPropertyOf, kg[root])
-        }
-    )
+
+    def subprops(root: str) -> set[str]:
+        return {str(s)[len(KG_NS) :] for s in onto.subjects(RDFS.subPropertyOf, kg[root])}
+
     assert set(RELATIONS) == subprops("relation") and len(RELATIONS) == 11
     assert set(ROLES) == subprops("role") == {"agent", "target", "participant", "place"}
     declared = {str(s)[len(KG_NS) :] for s in onto.subjects(RDF.type, OWL.Class)}

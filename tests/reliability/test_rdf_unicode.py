@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kg
-from kg.builder.read import clean_text
 import kg.export.rdf as rdf
 from kg.analyze.load import rdf_to_networkx
 from kg.analyze.tables import graph_from_tables
+from kg.builder.read import clean_text
 from kg.export.tables import write_tables
 from kg.export.tabular import generate_gexf, generate_graphml
 from kg.model import Document, Evidence, edge_data, entity_node, event_node

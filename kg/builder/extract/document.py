@@ -1,4 +1,4 @@
-"""The one entry point of extraction: a spaCy pipeline with kg's components, articles in, results out."""
+"""The one entry point of extraction: kg's spaCy pipeline, articles in, results out."""
 
 from __future__ import annotations
 

@@ -320,7 +320,7 @@ def speech(view: DocView, hit: Hit) -> bool:
     lemma = t.lemma_.lower()
     if any(c.dep_ == "auxpass" for c in t.children):
         return False  # "was dismissed", "has been told": the subject did not speak
-    if any(c.dep_ in SPEECH_DEPS for c in t.children):
+    if any(c.dep_ in SPEECH_DEPS for c in t.children) or _content_below(t):
         return True
     if t.dep_ in ("parataxis", "ccomp", "conj") and not any(c.dep_ == "dobj" for c in t.children):
         return t.dep_ != "conj" or t.i > t.head.i  # "Troops will leave, the ministry said."
@@ -338,6 +338,22 @@ def speech(view: DocView, hit: Hit) -> bool:
     # verbs of judging or promising: what was judged or promised ("condemned the attack",
     # "warned against", "accused X of")
     return any(c.dep_ in ("dobj", "prep") for c in t.children)
+
+
+def _content_below(verb: Token) -> bool:
+    """What was said, parsed as hanging off a phrase of the verb.
+
+    "said during a visit to X on Tuesday [that ...]": the parser often attaches the that-clause
+    to the noun before it; it is still what was said.
+    """
+    for p in (c for c in verb.children if c.dep_ == "prep"):
+        for noun in (c for c in p.children if c.dep_ == "pobj"):
+            for clause in noun.subtree:
+                if clause.dep_ in ("acl", "relcl") and any(
+                    c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+                ):
+                    return True
+    return False
 
 
 @GUARDS("asks_for")

@@ -516,6 +516,8 @@ def best_entry(
     if text:  # "Maryland" is no "Maryland City"; "Maine" no "Des Plaines" (alternate name)
         local = [e for e in local if plausible_local(e, text)]
     if ner in ("GPE", "FAC"):
+        if local and text and own_name(local[0], text) and not own_name(head, text):
+            return local[0]  # "Puno" (Peru) by its own name, not a big city's old spelling
         if local and local[0].population * 4 >= head.population:
             return local[0]  # a much smaller namesake does not beat a major city ("Geneva")
         if local:
@@ -530,6 +532,11 @@ def best_entry(
     if len(capitals) == 1 and capitals[0] is head:
         return head  # a national capital is a place name first ("arriving in Bamako")
     return None
+
+
+def own_name(entry: GazEntry, text: str) -> bool:
+    """Whether ``text`` is the place's own (GeoNames) name, not one of its alternate names."""
+    return fold(normalize(entry.label)) == fold(normalize(text))
 
 
 def truncated_name(entry: GazEntry, text: str) -> bool:

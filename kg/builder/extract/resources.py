@@ -1,4 +1,4 @@
-"""What extraction shares between documents: gazetteer, lexicon, rules, loaded and validated once."""
+"""What extraction shares between documents: gazetteer, lexicon, rules, validated once."""
 
 from __future__ import annotations
 

@@ -224,7 +224,8 @@ class DocView:
         """Distinct mentions at the tokens whose class is in ``classes``.
 
         A generic head noun stands for the name that modifies it: "the G5 Sahel [group]",
-        "the Sabre-2022 [exercises]".
+        "the Sabre-2022 [exercises]"; the state's own word in a body named through it stands
+        for the state ("[Mozambique]'s army") when a state is asked for.
         """
         classes = set(classes)
         lex = self.res.lexicon
@@ -234,9 +235,18 @@ class DocView:
             m = self.mention(t)
             if m is None and t.lower_ in generic:
                 m = self.compound_mention(t)
+            if m is not None and m.cls not in classes and m.source == "state-body":
+                m = self._state_in_body(m, t) or m
             if m is not None and m.cls in classes:
                 seen.setdefault(m.key, m)
         return list(seen.values())
+
+    def _state_in_body(self, body: Mention, token: Token) -> Mention | None:
+        """The state a body is named through, at ``token`` ("[Mozambique]'s army")."""
+        for m in self.index.between(body.token_start, body.token_end):
+            if m.source == "inner" and m.token_start <= token.i < m.token_end:
+                return m
+        return None
 
     def subjects(self, verb: Token) -> list[Mention]:
         """Entities that are the subject of a verb (following relative clauses and xcomp).

@@ -13,7 +13,7 @@ from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
 from kg.builder.extract.view import ACTORS, PLACES, DocView
 from kg.model import Mention
 
-TOPIC_PREPS, STATEMENT_VERBS = uses("topic_preps", "statement_verbs")
+TOPIC_PREPS, STATEMENT_VERBS, OCCASIONS = uses("topic_preps", "statement_verbs", "occasion_nouns")
 PERSON = frozenset({"Person"})
 PLACE_PREPS = {"in", "at", "across", "throughout", "to", "into", "near", "outside", "inside", "on"}
 EMERGENCY_VERBS = ("declare", "impose", "introduce", "announce", "extend", "lift")
@@ -67,8 +67,13 @@ def event_places(view: DocView, token: Token) -> list[Mention]:
     anchors += [c for c in token.children if c.dep_ in ("relcl", "acl")]
     if verb is not None:  # "torched buildings in the city's Chinatown"
         anchors += [c for c in verb.children if c.dep_ == "dobj"]
+    occasions = view.words(OCCASIONS)
     for anchor in anchors:
-        for p in pobjs(anchor, PLACE_PREPS):
+        for p in pobjs(anchor, PLACE_PREPS | {"during"}):
+            if p.lemma_.lower() in occasions:  # "said during a visit to X", "at a summit in X"
+                tokens.extend(pobjs(p, {"to", "in", "at"}))
+            if p.head.lower_ == "during":
+                continue
             tokens.append(p)
             tokens.extend(pobjs(p, {"of"}))  # "in the western cities of A, B and C"
             tokens.extend(c for c in p.children if c.dep_ == "poss")

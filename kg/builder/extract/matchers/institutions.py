@@ -211,13 +211,6 @@ def focus_country_institution(view: DocView, rule: Rule) -> Iterator[Found]:
             yield Found(m, country, view.doc[m.token_start])
 
 
-def _demonym_here(view: DocView, inner: Mention) -> bool:
-    """An inner country mention written as a demonym, not part of a place ("Indian Ocean")."""
-    after = view.doc[inner.token_end] if inner.token_end < len(view.doc) else None
-    place = after is not None and after.lower_ in view.res.lexicon.place_heads
-    return view.res.gazetteer.demonym(inner.text) is not None and not place
-
-
 def place_before_head(view: DocView, m: Mention) -> GazEntry | None:
     """Gazetteer place named by a place mention without its head noun ("X region" → X)."""
     words = m.label.split()

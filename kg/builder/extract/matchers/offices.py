@@ -46,8 +46,16 @@ def is_national_office(view: DocView, title: str) -> bool:
 
 
 def state_of(view: DocView, m: Mention) -> str | None:
-    """The state a mention names: a country, its demonym, or its capital city (the government)."""
-    if m.source in ("inner", "coref") or m.source.endswith("-ref"):
+    """The state a mention names: a country, its demonym, or its capital city (the government).
+
+    A country inside another name counts only inside a body of the state ("the [Turkish]
+    parliament"), not inside a name of its own ("Banco do [Brasil]").
+    """
+    if m.source == "inner":
+        outer = view.mention(view.doc[m.token_start])
+        if outer is None or outer.source != "state-body" or m.cls != "Country":
+            return None
+    elif m.source == "coref" or m.source.endswith("-ref"):
         return None
     if m.cls == "Country":
         return m.key
@@ -162,7 +170,12 @@ def _carries_state(view: DocView, token: Token) -> bool:
     if token.dep_ not in STATE_SLOTS:
         return False
     head = token.head
-    return view.mention(head) is None and head.is_lower and head.lower_ in view.words(BODIES)
+    body = view.mention(head)
+    return (
+        (body is None or body.source == "state-body")
+        and head.is_lower
+        and head.lower_ in view.words(BODIES)
+    )
 
 
 def _visited(view: DocView, person: Mention, token: Token) -> bool:

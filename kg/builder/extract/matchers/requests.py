@@ -31,7 +31,7 @@ def help_sources(view: DocView, noun: Token) -> list[Mention]:
 
 @MATCHERS("requested_assistance")
 def requested_assistance(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Requests: "X requested assistance from Y", "X asked Y for help", "appealed to Y for troops"."""
+    """Requests: "X requested assistance from Y", "X asked Y for help", "appealed to Y"."""
     request, helps = view.words(REQUEST), view.words(HELP)
     for verb in view.tokens:
         if verb.lemma_.lower() not in request or verb.pos_ != "VERB" or cancelled(view, verb):
