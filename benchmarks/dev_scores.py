@@ -118,7 +118,8 @@ def main() -> None:
     evp = _sum_ratio(s.event_precision for s in scores)
     dup = sum(len(s.duplicates) for s in scores)
     print(
-        f"{'document':44} {'entF1':>5} {'factP':>5} {'factR':>5} {'factF1':>6} {'evR':>7} {'evP':>7} dup"
+        f"{'document':44} {'entF1':>5} {'factP':>5} {'factR':>5} {'factF1':>6} "
+        f"{'evR':>7} {'evP':>7} dup"
     )
     for r in rows:
         print(

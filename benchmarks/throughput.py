@@ -6,13 +6,14 @@ Usage::
                                     [--no-memory] [--profile]
 
 The first N articles of ``../shared/corpora/bbc/*/*.txt`` (sorted paths) are read with
-:func:`kg.builder.read.read_inputs`. The model is loaded and warmed (one small document through spaCy and
-through kg's extractor, export modules imported) before anything is timed. Then, in one process:
+:func:`kg.builder.read.read_inputs`. The model is loaded and warmed (one small document through
+spaCy and through kg's extractor, export modules imported) before anything is timed. Then, in one
+process:
 
 * round 1: the bare pass (``nlp.pipe`` over the texts, same model and batch size), then the kg
   pass (fresh context, :func:`kg.builder.extract_all`, :func:`kg.builder.resolve.resolve`,
-  :func:`kg.builder.graph.build_graph`: what :func:`kg.builder.build_graph_from_articles` does, timed
-  by stage), then the export of every format to a temporary folder
+  :func:`kg.builder.graph.build_graph`: what :func:`kg.builder.build_graph_from_articles` does,
+  timed by stage), then the export of every format to a temporary folder
   (:func:`kg.builder.write_outputs`);
 * round 2 (``--rounds 2``): kg first, then bare, to show order effects;
 * memory round (unless ``--no-memory``): bare, kg and export again under ``tracemalloc`` (which

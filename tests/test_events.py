@@ -191,13 +191,16 @@ def test_a_background_day_does_not_date_the_statement(events):
     assert statements and statements[0][2] == "2023-03-12", statements
 
 
-def test_undated_statement_takes_the_day_the_story_is_about(events):
+def test_undated_statement_takes_the_article_date_not_an_earlier_sentences_day(events):
+    """GUIDE: an undated "said" is dated the article date (a neighbour's weekday is no date)."""
     text = (
         "The Security Council voted on Thursday to extend the mission in Lebanon.\n\n"
-        "Ambassador Maria Lopes told the council that the force was essential."
+        "Ambassador Maria Lopes said the force was essential."
     )
     statements = [e for e in events(text) if e[0] == "Statement"]
-    assert statements and statements[0][2] == "2023-03-09", statements
+    assert statements and statements[0][2] == "2023-03-12", statements
+    dated = events("Ambassador Maria Lopes said on Thursday that the force was essential.")
+    assert [e[2] for e in dated if e[0] == "Statement"] == ["2023-03-09"], dated
 
 
 def test_who_calls_a_happening_a_riot_did_not_riot(events):

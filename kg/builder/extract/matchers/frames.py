@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from kg.builder.extract.events import Draft, dated_otherwise, event_date, narrative_date
+from kg.builder.extract.events import Draft, dated_otherwise, event_date
 from kg.builder.extract.lexicon import uses
 from kg.builder.extract.rules import FRAMES, MATCHERS, Rule
 from kg.builder.extract.syntax import governing_verb, group, in_object, pobjs
@@ -281,15 +281,15 @@ def sure_speakers(view: DocView, token: Token, d: Draft) -> None:
 def statement_frame(view: DocView, token: Token, rule: Rule) -> Draft:
     """Speech: capitals stand for their countries; an undated "said" is dated the article date.
 
-    A pronoun speaker must be sure (see :func:`sure_speakers`).
+    The annotation convention (GUIDE) and wire usage agree: a speech the text does not date was
+    made on the day of the report, not on the day an earlier sentence names. A pronoun speaker
+    must be sure (see :func:`sure_speakers`).
     """
     d = clause(view, token, rule)
     sure_speakers(view, token, d)
     d.governments = True
     if d.date is None and dated_otherwise(view, token):
         return d  # "last week X reported": not the article date
-    if d.date is None and token.tag_ == "VBD":
-        d.date = narrative_date(view, token)
     d.date = d.date or view.article_date
     return d
 
