@@ -56,7 +56,8 @@ def test_notebook_is_committed_without_outputs():
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     ids = [c.id for c in nb.cells]
     assert len(set(ids)) == len(ids)
-    assert "kg.load_tables" in _cell(nb, "tables-placeholder").source
+    assert "kg.load_tables" in _cell(nb, "tables").source
+    assert "duckdb.sql" in _cell(nb, "duckdb").source
     assert nb.metadata.kernelspec.name == "python3"
 
 
@@ -135,6 +136,9 @@ def test_analysis_outputs(executed):
     ]
     assert len(plots) == 1
     assert "Tokayev" in _text(_cell(executed, "sparql-param"))
+    tables = _text(_cell(executed, "tables"))  # the flagship answer from the Parquet tables
+    assert "'relations'" in tables and all(state in tables for state in FLAGSHIP_STATES)
+    assert "events" in _text(_cell(executed, "duckdb"))
 
 
 def _shown_page(cell) -> str:

@@ -924,9 +924,25 @@ def _owned(
     # a body that fields many forces (the UN) has a different one in every article
     many = len(_gazetteer_forces(st.res.gazetteer).get(owner.key, ())) > 1
     key = f"force:{slug(owner.key)}" + (f"@{slug(doc_id)}" if many else "")
-    return _new_force(
-        doc_id, st.doc, token, key, force_label(owner, token, st.res), np_start(token)
-    )
+    label = proper_force_name(token, st.index) or force_label(owner, token, st.res)
+    return _new_force(doc_id, st.doc, token, key, label, np_start(token))
+
+
+def proper_force_name(token: Token, index: MentionIndex) -> str | None:
+    """The written name of a force named "<Body> Mission in <Place>", "the SADC Force in Y".
+
+    A capitalised head with "in" and a named place after it is a proper name, kept as written
+    (the place stays a mention of its own); a lower-case "the AU mission in Somalia" is not.
+    """
+    if not token.text[:1].isupper() or token.i == token.sent.start:
+        return None
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ == "in"):
+        for place in (c for c in prep.children if c.dep_ == "pobj"):
+            m = index.at(place)
+            if m is not None and m.cls in ("Country", "Location") and m.is_name:
+                end = max(m.token_end, place.i + 1)
+                return token.doc[np_start(token) : end].text
+    return None
 
 
 def _hypothetical(token: Token, res: Resources) -> bool:

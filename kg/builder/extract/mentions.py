@@ -164,6 +164,7 @@ def ner_candidates(doc: Doc, res: Resources) -> Iterator[Candidate]:
             start, end = drop_sentence_word(doc, start, end, res.lexicon)
         if ent.label_ == "ORG":
             end = drop_trailing_title(doc, start, end, res.lexicon)
+            end = extend_in_place(doc, start, end, ents, res.lexicon)
         if start >= end:
             continue
         for piece_start, piece_end in split_listed_names(doc, start, end, res):
@@ -255,6 +256,27 @@ def extend_name(
         end += 1
         inside.add(end - 1)
     return start, end
+
+
+def extend_in_place(doc: Doc, start: int, end: int, ents: list[Span], lex: Lexicon) -> int:
+    """Grow a mission's name over "in <place>": "[UN Mission] in South Sudan" is one name.
+
+    Only a capitalised force head ("Mission", "Force") with "in" attached to it and a place name
+    right after ("the EU Mission in Armenia"); a lower-case "the AU mission in Somalia" is a
+    description, not a name.
+    """
+    if end + 1 >= len(doc) or start >= end:
+        return end
+    head, prep = doc[end - 1], doc[end]
+    if not head.text[:1].isupper() or head.lower_ not in lex.named_force_heads:
+        return end
+    if prep.lower_ != "in" or prep.head.i != head.i:
+        return end
+    first = end + 1 + (doc[end + 1].lower_ == "the")
+    for ent in ents:
+        if ent.start == first and ent.label_ in ("GPE", "LOC"):
+            return ent.end
+    return end
 
 
 def merge_adjacent_names(ents: list[Span]) -> list[Span]:
@@ -596,6 +618,8 @@ def refine_class(doc: Doc, cand: Candidate, res: Resources) -> str | None:
     lex = res.lexicon
     span = doc[cand.start : cand.end]
     words = [t.lower_ for t in span]
+    if "in" in words[1:-1] and span[words.index("in", 1) - 1].text[:1].isupper():
+        words = words[: words.index("in", 1)]  # "UN Mission in Haiti": classed by "Mission"
     last = words[-1]
     joined = " ".join(words)
     if words[0] == "operation" and len(words) > 1:

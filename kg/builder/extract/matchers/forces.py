@@ -183,6 +183,8 @@ def unit_froms(noun: Token) -> list[Token]:
     verb = first.head
     if first.dep_ == "dobj" and verb.pos_ == "VERB":
         froms += pobjs(verb, {"from"})
+    elif first.dep_ == "pobj" and verb.dep_ == "prep" and verb.head.pos_ == "VERB":
+        froms += pobjs(verb.head, {"from"})  # "made up of units [from A and B]" (on the verb)
     return froms
 
 
@@ -333,7 +335,8 @@ def country_sends_units(view: DocView, rule: Rule) -> Iterator[Found]:
 def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
     """Units coming from states.
 
-    "the companies come from the armies of A and B", "the troops are drawn from A and B".
+    "the companies come from the armies of A and B", "the troops are drawn from A and B", "it
+    has 5,000 troops drawn from A and B" (the units a participle describes are its subject).
     """
     origin = view.words(ORIGIN)
     units = view.res.lexicon.force_nouns
@@ -341,6 +344,8 @@ def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
         if verb.lemma_.lower() not in origin or verb.pos_ != "VERB" or cancelled(view, verb):
             continue
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            subjects = [verb.head]
         for source in pobjs(verb, {"from"}):
             armies = source.lower_ in ARMIES
             tokens = [
@@ -358,11 +363,24 @@ def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
                 forceish = subj.lower_ in units or (m is not None and m.cls == "MilitaryForce")
                 if not (forceish or armies):
                     continue
-                force = force_target(view, subj, fallback=False) or recent_force(view, verb)
+                force = (
+                    force_target(view, subj, fallback=False)
+                    or holder_force(view, subj)
+                    or recent_force(view, verb)
+                )
                 if force is None:
                     continue
                 for c in states:
                     yield Found(c, force, verb)
+
+
+def holder_force(view: DocView, noun: Token) -> Mention | None:
+    """The force that has the units: "[the mission] has 5,000 troops drawn from A and B"."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.lemma_.lower() not in ("have", "include", "comprise", "number"):
+        return None
+    forces = [m for m in view.subjects(verb) if m.cls == "MilitaryForce"]
+    return forces[0] if len(forces) == 1 else None
 
 
 def verb_owner(view: DocView, noun: Token) -> Mention | None:
@@ -416,6 +434,25 @@ def force_named_after(view: DocView, rule: Rule) -> Iterator[Found]:
                 and inner.cls in ORG_LIKE
             ):
                 yield Found(m, inner, token)
+
+
+@MATCHERS("force_named_in")
+def force_named_in(view: DocView, rule: Rule) -> Iterator[Found]:
+    """A force named for where it serves is deployed there: "the UN Mission in South Sudan".
+
+    The place is the mention after "in" inside the force's name ("Mission in [South Sudan]").
+    """
+    for m in view.index.mentions:
+        if m.cls != "MilitaryForce" or not m.is_name or m.source == "inner":
+            continue
+        name = view.doc[m.token_start : m.token_end]
+        ins = [t.i for t in name[1:-1] if t.lower_ == "in" and view.doc[t.i - 1].text[:1].isupper()]
+        if not ins:
+            continue
+        for place in view.index.between(ins[0] + 1, m.token_end):
+            if place.cls in PLACES and place.key != m.key:
+                yield Found(m, place, view.doc[m.token_start])
+                break
 
 
 def _clause_verbs(verb: Token) -> list[Token]:
