@@ -394,3 +394,24 @@ def test_a_force_arrives_where_its_body_was_asked_to_help(extract):
     assert ("SADC peacekeeping force", "deployedTo", "Madagascar") in triples or any(
         t[1] == "deployedTo" and t[2] == "Madagascar" for t in triples
     ), sorted(triples)
+
+
+def test_a_one_word_person_that_names_a_company_of_the_article_is_the_company(extract):
+    """The tagger calls "Convex" a person; the article names Convex Computer Corp, no person."""
+    G, _ = extract(
+        "Convex Computer Corp posted a loss for the quarter. Convex said orders were weak."
+    )
+    nodes = _nodes(G)
+    assert "Convex" not in nodes
+    assert nodes["Convex Computer Corp"]["cls"] == "Organization"
+    agents = {
+        G.nodes[v]["label"]
+        for u, v, k in G.edges(keys=True)
+        if k == "agent" and G.nodes[u].get("cls") == "Statement"
+    }
+    assert agents == {"Convex Computer Corp"}
+    G, _ = extract(  # a person's full name that the word ends still wins
+        "Maria Lopez, the chief executive of Lopez Shipping Co, said orders were weak. "
+        "Lopez said sales fell."
+    )
+    assert {d["label"] for d in _nodes(G).values()} == {"Maria Lopez", "Lopez Shipping Co"}

@@ -1099,9 +1099,11 @@ def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
     """Attach a one-word organisation name to the one longer name it starts or ends.
 
     "Amnesty" for "Amnesty International", "the Commission" for "the European Commission"
-    (only when one organisation of the document fits).
+    (only when one organisation of the document fits). A one-word "person" that no full name of
+    a person ends (:func:`join_short_name` runs first) is the tagger's mistake for the company
+    it names: "Acme said" after "Acme Steel Corp".
     """
-    if cand.cls != "Organization" or " " in cand.label or cand.entry is not None:
+    if cand.cls not in ("Organization", "Person") or " " in cand.label or cand.entry is not None:
         return cand
     for position in (0, -1):
         matches = {
@@ -1109,7 +1111,7 @@ def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
         }
         if len(matches) == 1:
             org = next(iter(matches.values()))
-            return replace(cand, key=org.key, label=org.label, entry=org.entry)
+            return replace(cand, cls="Organization", key=org.key, label=org.label, entry=org.entry)
         if matches:
             return cand
     return cand
