@@ -415,3 +415,12 @@ def test_a_one_word_person_that_names_a_company_of_the_article_is_the_company(ex
         "Lopez said sales fell."
     )
     assert {d["label"] for d in _nodes(G).values()} == {"Maria Lopez", "Lopez Shipping Co"}
+
+
+def test_a_generic_organisation_word_alone_is_no_entity(extract):
+    """ "Department" cut from its name is nothing; after "State Department" it is that body."""
+    G, triples = extract("Department spokesman Charles Redman said the talks would resume.")
+    assert "Department" not in _nodes(G)
+    assert not [t for t in triples if t[0] == "Charles Redman" and t[2] == "Department"]
+    G, _ = extract("The State Department said talks would resume. The Department said aid goes on.")
+    assert set(_nodes(G)) == {"State Department"}

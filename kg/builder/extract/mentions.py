@@ -15,12 +15,13 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.builder.extract.bodies import Owner, find_state_bodies
 from kg.builder.extract.gazetteer import GazEntry, Gazetteer, fold, normalize
-from kg.builder.extract.lexicon import Lexicon
+from kg.builder.extract.lexicon import Lexicon, uses
 from kg.builder.extract.resources import PLACE_CLASSES, Resources
 from kg.builder.extract.syntax import tokens_of
 from kg.model import Mention
 from kg.text import clean_name, slug
 
+(LONE_HEADS,) = uses("lone_org_heads")
 #: spaCy NER labels that can name an entity, with the class they suggest.
 NER_CLASSES: dict[str, str | None] = {
     "PERSON": "Person",
@@ -996,7 +997,23 @@ def assign_keys(
         out.append(cand)
     orgs = [c for c in out if c.cls == "Organization" and " " in c.label]
     out = [join_short_org(join_short_name(doc, c, full_people, countries), orgs) for c in out]
+    lone = lex.words(LONE_HEADS)
+    out = [c for c in out if not lone_head(c, lone)]
     return join_known_as(doc, join_place_heads(out, lex))
+
+
+def lone_head(cand: Candidate, heads: frozenset[str]) -> bool:
+    """A generic organisation word left alone: "Department" of a name the tagger cut short.
+
+    "The Department said": without its name ("State Department", "Acme Insurance Co") it names
+    nothing; one that names an organisation of the document has joined it already.
+    """
+    return (
+        cand.cls == "Organization"
+        and cand.entry is None
+        and " " not in cand.label
+        and cand.label.lower().rstrip(".") in heads
+    )
 
 
 #: Words before a place name that make it a place, whatever else it could be.

@@ -1,6 +1,6 @@
-"""Import every module that registers guards, resolvers, Python matchers and frames."""
+"""Import every module that registers guards, resolvers, matchers and frames, or reads word lists."""
 
-from kg.builder.extract import guards, takes  # noqa: F401
+from kg.builder.extract import guards, mentions, takes  # noqa: F401
 from kg.builder.extract.matchers import (  # noqa: F401
     forces,
     frames,
