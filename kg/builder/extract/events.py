@@ -353,7 +353,7 @@ def merge(items: list[Draft]) -> list[Draft]:
 
 def extract_events(view: DocView) -> list[EventRecord]:
     """Events of a document, one per class and sentence, with resolved dates."""
-    hits = view.res.rules.hits(view.doc)
+    hits = view.hits
     found: list[tuple[int, int, Draft]] = []
     for order, rule in enumerate(view.res.rules.of_kind("event")):
         rule_hits = hits.get(rule.id, [])

@@ -134,7 +134,7 @@ def extract_relations(view: DocView) -> tuple[list[Relation], list[Attribute]]:
     """Run every relation and title rule, in rule order; one fact per triple and sentence."""
     relations: dict[tuple, Relation] = {}
     attributes: dict[tuple, Attribute] = {}
-    hits = view.res.rules.hits(view.doc)
+    hits = view.hits
     for rule in view.res.rules.of_kind("relation", "title"):
         for f in rule_found(view, rule, hits.get(rule.id, ())):
             evidence = view.evidence(f.anchor, rule.id, rule.confidence)

@@ -184,6 +184,11 @@ class DocView:
         return out
 
     @cached_property
+    def hits(self) -> dict[str, list[Any]]:
+        """Matches of every pattern rule (relations and events), rule id → hits: matched once."""
+        return self.res.rules.hits(self.doc)
+
+    @cached_property
     def main_country(self) -> Mention | None:
         """The most often mentioned country (read after the mentions are complete)."""
         return self.index.most_frequent({"Country"})
