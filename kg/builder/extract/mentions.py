@@ -996,7 +996,7 @@ def assign_keys(
             full_people.append(cand)
         out.append(cand)
     orgs = [c for c in out if c.cls == "Organization" and " " in c.label]
-    out = [join_short_org(join_short_name(doc, c, full_people, countries), orgs) for c in out]
+    out = [join_short_org(doc, join_short_name(doc, c, full_people, countries), orgs) for c in out]
     lone = lex.words(LONE_HEADS)
     out = [c for c in out if not lone_head(c, lone)]
     return join_known_as(doc, join_place_heads(out, lex))
@@ -1112,7 +1112,7 @@ def join_place_heads(cands: list[Candidate], lex: Lexicon) -> list[Candidate]:
     return out
 
 
-def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
+def join_short_org(doc: Doc, cand: Candidate, orgs: list[Candidate]) -> Candidate:
     """Attach a one-word organisation name to the one longer name it starts or ends.
 
     "Amnesty" for "Amnesty International", "the Commission" for "the European Commission"
@@ -1122,6 +1122,10 @@ def join_short_org(cand: Candidate, orgs: list[Candidate]) -> Candidate:
     """
     if cand.cls not in ("Organization", "Person") or " " in cand.label or cand.entry is not None:
         return cand
+    before = doc[cand.start - 1].lower_ if cand.start > 0 else ""
+    modifier = doc[cand.end - 1].dep_ in ("compound", "amod", "nmod")
+    if cand.cls == "Person" and (before == "the" or before in LOCATIVE or modifier):
+        return cand  # "in the Sahel", "five Sahel states": a region, not the "G5 Sahel" group
     for position in (0, -1):
         matches = {
             o.key: o for o in orgs if o.label.split()[position] == cand.label and o.key != cand.key
