@@ -190,6 +190,8 @@ def member_of(view: DocView, rule: Rule) -> Iterator[Found]:
             orgs = [focus] if isinstance(focus, Mention) else []
         for org in orgs:
             for member in members:
+                if member.cls == "Organization" and not bloc_like(view, org):
+                    continue  # "X Corp, a member of the Y group": firms, not a bloc's members
                 if member.key != org.key:
                     yield Found(member, org, noun)
 
