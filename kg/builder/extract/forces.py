@@ -1,7 +1,7 @@
 """Military forces as ``MilitaryForce`` mentions: names, descriptions that refer to them, exercises.
 
 News names a force in many ways, often several in one article: a full name with its acronym
-("the International Force East Timor (INTERFET)"), a code name ("the operation, code-named
+("the International Stabilisation Force (ISF)"), a code name ("the operation, code-named
 Serval"), a body's force ("peacekeeping forces from the ECOWAS", "the ECOWAS's peacekeeping
 forces", "NATO troops"), a lead nation ("an Australian-led regional force", "a force led by
 Kenya") or a plain description ("the mission", "the standby force"). :func:`name_forces` fixes
@@ -81,7 +81,7 @@ _HEADS = frozenset({"force", "mission", "operation", "troop", "soldier", "peacek
 def name_forces(doc: Doc, mentions: list[Mention], res: Resources) -> list[Mention]:
     """The document's mentions with force names joined, typed and linked.
 
-    "The Regional Assistance Mission to Solomon Islands (RAMSI)": the long name becomes one
+    "The Joint Stabilisation Mission to Tuvalu (JSMT)": the long name becomes one
     ``MilitaryForce`` mention (places in it stay as inner mentions) and every mention of the
     acronym joins it. "The mission, known as X" / "the operation, code-named X": X names the
     force, or is another name of the force the article has already named.
@@ -366,7 +366,7 @@ def _code_names(doc: Doc, mentions: list[Mention], res: Resources) -> list[Menti
         ]
         bare = all(c.dep_ in ("det", "punct", "relcl", "acl") for c in noun.children)
         if bare and before:
-            target = before[-1]  # "RAMSI ... the force, which has been code-named X"
+            target = before[-1]  # "JSMT ... the mission, later code-named X"
             key, label = target.key, target.label
         else:
             entry = _force_entry(res.gazetteer, named.text, f"Operation {named.text}")
@@ -644,7 +644,7 @@ class _Forces:
     def ahead(self, token: Token, words: set[str], leader: Mention | None) -> Mention | None:
         """The named force that a description coming before any name refers to.
 
-        "An Australian-led regional force arrived ... The Regional Assistance Mission (RAMSI)":
+        "A Kenyan-led regional force arrived ... The Joint Support Mission (JSM)":
         the first named force after the description, unless it is a state's own operation and
         the description is multinational or led by another state; a force whose name shares a
         word with the description wins.
@@ -733,7 +733,7 @@ def _description_words(token: Token) -> set[str]:
 
 
 def _negated(token: Token) -> bool:
-    """A force noun in a denied statement: "it will not be a U.N. operation"."""
+    """A force noun in a denied statement: "this is no NATO operation, she said"."""
     head = token.head
     return token.dep_ in ("attr", "dobj") and any(c.dep_ == "neg" for c in head.children)
 
@@ -752,7 +752,7 @@ def appositive_name(token: Token, index: MentionIndex, depth: int = 0) -> Mentio
     """A name in apposition with a force noun: "an African force, the AFISMA".
 
     Also the name a naming clause gives ("the U.N. mission known as MINUSTAH"), and the name
-    that closes a relative clause on the noun ("the UN mission that ran the vote, UNAMET").
+    that closes a relative clause on the noun ("the UN mission that organised the ballot, UNMX").
     """
     for c in token.children:
         if c.dep_ == "appos" and _after_comma(c):
@@ -829,7 +829,7 @@ def _describe(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     doc, index = st.doc, st.index
     mods = {c.lower_ for c in token.children if c.dep_ in ("amod", "compound", "nmod")}
     if _negated(token) or "own" in mods:
-        return None  # "it will not be a U.N. operation", "its own forces"
+        return None  # "this is no NATO operation", "its own forces"
     if any(f"{m} {token.lower_}" in lex.military_orgs for m in mods):
         return None  # "the armed forces", "security forces": a state's services, not a force
     named = appositive_name(token, index)
@@ -1051,7 +1051,7 @@ def _foreign_places(token: Token, state: Mention, st: _Forces) -> list[Mention]:
 def _national_force(doc_id: str, token: Token, st: _Forces) -> Mention | None:
     """A state's units sent abroad are a force of their own.
 
-    "Turkey will send a commando battalion to Kosovo", "US special operations troops flew into
+    "Ghana will send an engineer battalion to Mali", "French special forces flew into
     Khartoum".
 
     Troops that join a force the clause names ("as part of the CSTO force") are that force's; a

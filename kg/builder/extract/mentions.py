@@ -1141,7 +1141,7 @@ def join_short_org(doc: Doc, cand: Candidate, orgs: list[Candidate]) -> Candidat
 def join_known_as(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """A name given with "known as" is another name of what precedes it.
 
-    "Mohamed Hamdan Dagalo, known as Hemedti": one person.
+    "Ahmed Ali Farah, known as Farahow": one person.
     """
     by_end = {c.end: c for c in cands if c.is_name and not c.inner}
     out = []

@@ -154,7 +154,7 @@ def force_target(view: DocView, noun: Token, fallback: bool = True) -> Mention |
                 qm = view.mention(q)
                 if qm is not None and qm.cls == "MilitaryForce":
                     return qm
-    if verb is not None:  # "joined the ECOWAS mission", "make up the bulk of the force"
+    if verb is not None:  # "joined the ECOWAS mission", "form most of the force"
         for obj in (share_of(c) for c in verb.children if c.dep_ == "dobj"):
             om = view.mention(obj) or view.compound_mention(obj)
             if om is not None and om.cls == "MilitaryForce":
@@ -303,7 +303,7 @@ def _deployed_units(view: DocView, obj: Token) -> bool:
 def country_sends_units(view: DocView, rule: Rule) -> Iterator[Found]:
     """A state sends units to a force.
 
-    "Chad sent 1,000 troops to the force", "Australia is supplying most of the force", "Ghana
+    "Chad sent 1,000 troops to the force", "Denmark provides most of the force", "Ghana
     has committed personnel" (to the force the article is about), "Spain has 600 soldiers
     serving with UNIFIL".
     """
@@ -335,7 +335,7 @@ def country_sends_units(view: DocView, rule: Rule) -> Iterator[Found]:
 def units_drawn_from(view: DocView, rule: Rule) -> Iterator[Found]:
     """Units coming from states.
 
-    "the companies come from the armies of A and B", "the troops are drawn from A and B", "it
+    "the platoons come from the armies of A and B", "the troops are drawn from A and B", "it
     has 5,000 troops drawn from A and B" (the units a participle describes are its subject).
     """
     origin = view.words(ORIGIN)
@@ -406,7 +406,9 @@ def unnamed_force_owner(view: DocView, rule: Rule) -> Iterator[Found]:
     for noun in view.force_units:
         m = view.mention(noun)
         if m is None:
-            m = appositive_name(noun, view.index)  # "the UN mission that ran the vote, UNAMET"
+            m = appositive_name(
+                noun, view.index
+            )  # "the UN mission that organised the ballot, UNMX"
         if m is None or m.cls not in ORG_LIKE:
             continue
         owner = force_owner(noun, view.index, fielding) or verb_owner(view, noun)
@@ -624,7 +626,7 @@ def force_arrives_where_asked(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("contributor_noun")
 def contributor_noun(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Contributors named as such: "Rwanda and Egypt are among its largest troop contributors"."""
+    """Contributors named as such: "Nepal and Ghana rank among its biggest troop contributors"."""
     nouns = view.words(CONTRIBUTORS)
     for noun in view.tokens:
         if noun.lower_ not in nouns:
@@ -642,7 +644,7 @@ def contributor_noun(view: DocView, rule: Rule) -> Iterator[Found]:
             c.lower_ in view.res.lexicon.force_nouns
             for c in [*(c for c in noun.children if c.dep_ == "compound"), *pobjs(noun, {"of"})]
         )
-        if force is None and troops:  # "among the largest suppliers of troops" (to the force)
+        if force is None and troops:  # "among the biggest suppliers of soldiers" (to the force)
             force = recent_force(view, noun)
         if force is None:
             continue
@@ -744,7 +746,7 @@ def patrols_in(view: DocView, rule: Rule) -> Iterator[Found]:
 def national_force(view: DocView, rule: Rule) -> Iterator[Found]:
     """A state's units sent abroad are manned by it.
 
-    "Turkey will send a commando battalion to Kosovo", "US special operations troops flew into
+    "Ghana will send an engineer battalion to Mali", "French special forces flew into
     Khartoum"; so is the force they join.
     """
     for m in view.index.mentions:
@@ -765,7 +767,7 @@ def national_force(view: DocView, rule: Rule) -> Iterator[Found]:
 def unit_joins_force(view: DocView, rule: Rule) -> Iterator[Found]:
     """A state's unit sent to strengthen a force is part of it.
 
-    "Turkey will send a battalion to Kosovo to bolster the NATO-led force there".
+    "Ghana will send a battalion to Mali to reinforce the UN force there".
     """
     for m in view.index.mentions:
         if m.source != "force" or not m.key.startswith("force:country-") or "-led-" in m.key:

@@ -93,7 +93,7 @@ def nearest_place(view: DocView, token: Token) -> list[Mention]:
     """The place mention of the trigger's clause closest to the trigger.
 
     Only the clause of the trigger's verb is read: a place in another clause of the sentence
-    ("the US envoy said during a visit to Tbilisi that protesters ...") is not where it happened.
+    ("the envoy said on a trip to Lima that the talks ...") is not where it happened.
     """
     verb = governing_verb(token) or token
     lo, hi = min(verb.left_edge.i, token.i), max(verb.right_edge.i, token.i) + 1
@@ -236,7 +236,7 @@ def last_speaker(view: DocView, token: Token, classes: frozenset[str]) -> Mentio
 
     The last named speaker (subject of a verb of saying) of the given classes before the
     trigger, in its sentence or the two before, skipping speakers that are themselves pronouns
-    ("She told a news conference ... She defended the police and said").
+    ("She spoke to reporters ... She praised the firefighters and said").
     """
     sent = token.sent
     end = token.i

@@ -39,7 +39,7 @@ def is_headline(view: DocView, m: Mention) -> bool:
 def truncated(view: DocView, m: Mention) -> bool:
     """Whether a name is cut out of a longer one.
 
-    "[Hong Kong and] Macao Affairs Office", "Economic Commission [for Latin America]".
+    "[Trade and] Consumer Affairs Office", "Economic Commission [for Latin America]".
     """
     i, j, doc = m.token_start, m.token_end, view.doc
     after = j + 1 < len(doc) and doc[j].lower_ in ("for", "of") and doc[j + 1].text[:1].isupper()
@@ -116,7 +116,7 @@ def named_countries(view: DocView, m: Mention) -> list[Mention]:
     owner = owner_before(view, m.token_start)
     if owner is not None and owner.cls == "Country":
         countries.append(owner)
-    # "the Revolutionary Guards, the country's most powerful military force"
+    # "the Republican Guard, the country's elite military unit"
     head = view.doc[m.token_end - 1]
     for appos in (c for c in head.children if c.dep_ == "appos"):
         for c in appos.children:
@@ -397,7 +397,7 @@ def sub_body(view: DocView, rule: Rule) -> Iterator[Found]:
         if gaz.get(m.key) is not None or not state_body_head(m.label, view.res.lexicon):
             continue
         if truncated(view, m) and view.doc[m.token_start - 1].lower_ in ("and", "&"):
-            continue  # "[Hong Kong and] Macao Affairs Office": not this body's full name
+            continue  # "[Trade and] Consumer Affairs Office": not this body's full name
         parents = [
             i
             for i in view.index.mentions

@@ -147,7 +147,7 @@ def under_command(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("holds_leadership")
 def holds_leadership(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Holders of a body's chair: "X, who holds the bloc's rotating chairmanship"."""
+    """Holders of a body's chair: "X, holder of the group's rotating chair"."""
     nouns, verbs = view.words(LEADERSHIP), view.words(HOLDING)
     for noun in view.tokens:
         if noun.lower_ not in nouns or noun.dep_ not in ("dobj", "pobj"):

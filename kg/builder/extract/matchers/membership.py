@@ -144,7 +144,7 @@ def listed_members(view: DocView, phrase: Token) -> tuple[list[Mention], bool]:
         return members, False
     if phrase.dep_ in ("attr", "oprd"):
         return [m for m in view.subjects(up) if m.cls in MEMBER_CLASSES], True
-    if phrase.dep_ == "pobj" and up.lower_ == "as":  # "South Africa, as a member of the ICC"
+    if phrase.dep_ == "pobj" and up.lower_ == "as":  # "Chile, as a member of the ICC"
         if up.i >= 2 and doc[up.i - 1].text == ",":
             before = view.mentions_in([doc[up.i - 2]], MEMBER_CLASSES)
             if before:
@@ -183,7 +183,7 @@ def member_of(view: DocView, rule: Rule) -> Iterator[Found]:
         if not members:
             continue
         if predicated and cancelled(view, phrase.head):
-            continue  # "Turkey is not a member of the bloc"
+            continue  # "Norway is no member of the bloc"
         orgs = bodies_named(view, phrase, noun)
         if not orgs and not pobjs(phrase, {"of"}):
             focus = focus_body(view) if focus is False else focus
@@ -235,7 +235,7 @@ def settled(verb: Token) -> bool:
 def joined(view: DocView, rule: Rule) -> Iterator[Found]:
     """Joining a body: "Sweden joined NATO".
 
-    "The SCO was founded by …, and India and Pakistan joined as full members": the body of the
+    "The bloc was set up by …, and Peru and Chile later joined as full members": the body of the
     clause it is coordinated with.
     """
     joining = view.words(JOINING)
@@ -265,7 +265,7 @@ def joined(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("founding_members")
 def founding_members(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Founders are members: "The SCO was founded in 2001 by China, Russia and Kazakhstan"."""
+    """Founders are members: "The Andean group was founded in 1969 by Bolivia, Chile and Peru"."""
     founding = view.words(FOUNDING)
     for verb in view.tokens:
         if verb.lemma_.lower() not in founding or verb.pos_ != "VERB" or cancelled(view, verb):

@@ -123,7 +123,7 @@ def seat_things(view: DocView, t: Token) -> list[Mention]:
         and verb.dep_ == "relcl"
         and any(c.lower_ in ("its", "their") for c in owners)
     ):
-        owners = [verb.head]  # "the mission, which has its headquarters in X"
+        owners = [verb.head]  # "the agency, which keeps its headquarters in X"
     things = view.mentions_in(owners + pobjs(t, {"of"}), ORG_LIKE)
     if not things and verb is not None and t.dep_ == "pobj":
         things = view.subjects(verb)  # "F, run from headquarters at X"
@@ -170,7 +170,7 @@ def with_appositions(view: DocView, verb: Token) -> list[Mention]:
             continue
         i = t.left_edge.i - 1
         if i > 0 and doc[i].text == ",":
-            i -= 1 + (doc[i - 1].text == ")")  # "the Combined Maritime Forces (CMF), a …"
+            i -= 1 + (doc[i - 1].text == ")")  # "the Joint Naval Group (JNG), a …"
             named = view.mentions_in([doc[i]], ORG_LIKE | PLACES)
             if named:
                 return named
@@ -328,9 +328,9 @@ def first_conjunct(token: Token) -> Token:
 def locality_noun(view: DocView, m: Mention) -> Token | None:
     """The place noun that introduces or describes a place name, if any.
 
-    "the capital Tehran", "the western cities of Atyrau, Aktobe and Oral", "northern towns
-    including Gao", "Almaty, the largest city", "the capital, Bamako", "the ten provinces hit by
-    the quake: Adana, Hatay …".
+    "the capital Lima", "the eastern cities of Arequipa, Cusco and Puno", "southern towns
+    including Mopti", "Lagos, the largest city", "the capital, Niamey", "the four provinces hit by
+    the floods: Sindh, Punjab …".
     """
     nouns = view.res.lexicon.place_nouns
 
@@ -407,7 +407,7 @@ def place_noun_owner(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("facility_in_place")
 def facility_in_place(view: DocView, rule: Rule) -> Iterator[Found]:
-    """A venue or building in a city: "the Sandton Convention Centre in Johannesburg"."""
+    """A venue or building in a city: "the Lakeside Convention Centre in Nairobi"."""
     facilities = view.words(FACILITIES)
     for m in view.index.mentions:
         if m.cls not in ("Organization", "Location") or not m.is_name:

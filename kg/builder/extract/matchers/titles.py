@@ -383,7 +383,7 @@ def prenominal_title(view: DocView, rule: Rule) -> Iterator[Found]:
 
 @MATCHERS("as_title")
 def as_title(view: DocView, rule: Rule) -> Iterator[Found]:
-    """Titles taken up or held: "X took over as chairman of the Security Council", "X serves as".
+    """Titles taken up or held: "X took over as chairman of the Audit Committee", "X serves as".
 
     Only verbs of taking, holding or being given a post (``post_taking_verbs``).
     """
