@@ -405,10 +405,8 @@ def unnamed_force_owner(view: DocView, rule: Rule) -> Iterator[Found]:
     fielding = view.words(FIELDING)
     for noun in view.force_units:
         m = view.mention(noun)
-        if m is None:
-            m = appositive_name(
-                noun, view.index
-            )  # "the UN mission that organised the ballot, UNMX"
+        if m is None:  # "the UN mission that organised the ballot, UNMX"
+            m = appositive_name(noun, view.index)
         if m is None or m.cls not in ORG_LIKE:
             continue
         owner = force_owner(noun, view.index, fielding) or verb_owner(view, noun)
