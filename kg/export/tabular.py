@@ -20,13 +20,13 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import networkx as nx
 
-from kg.io import atomic_write_text
+from kg.io import atomic_write_files, atomic_write_text
 from kg.vocab import EVENT_CLASSES, GN_NS, SUPERCLASS, WD_NS
 
 __all__ = [
@@ -275,6 +275,40 @@ def to_simple_attrs(G: nx.Graph) -> nx.MultiDiGraph:
 # --------------------------------------------------------------------------- GraphML / GEXF
 
 
+_XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
+
+
+def _graphml_lines(simple: nx.MultiDiGraph) -> Iterator[str]:
+    """The lines of the GraphML text of a graph already flattened by :func:`to_simple_attrs`."""
+    yield _XML_DECLARATION
+    yield from nx.generate_graphml(simple, prettyprint=True)
+
+
+def _gexf_lines(simple: nx.MultiDiGraph) -> Iterator[str]:
+    """The lines of the GEXF text of a flattened graph, without the writer's modification date."""
+    yield _XML_DECLARATION
+    dated = True
+    for line in nx.generate_gexf(simple, prettyprint=True, version="1.2draft"):
+        if dated:
+            line, found = _GEXF_DATE.subn("", line, count=1)
+            dated = not found
+        yield line
+
+
+def _text(lines: Iterable[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def _write_lines(path: str | os.PathLike[str], lines: Iterable[str]) -> Path:
+    """Write lines (each ended by a newline) to ``path`` atomically, streaming them to disk."""
+
+    def write(fh: BinaryIO) -> None:
+        for line in lines:
+            fh.write(line.encode("utf-8") + b"\n")
+
+    return atomic_write_files({path: write})[0]
+
+
 def generate_graphml(G: nx.Graph) -> str:
     """Return ``G`` as GraphML text (flattened by :func:`to_simple_attrs`).
 
@@ -283,13 +317,12 @@ def generate_graphml(G: nx.Graph) -> str:
     ``MultiDiGraph`` only when the file has parallel edges: pass ``force_multigraph=True`` to
     always get one keyed by property. Gephi, yEd and igraph read the file too.
     """
-    body = "\n".join(nx.generate_graphml(to_simple_attrs(G), prettyprint=True))
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + body + "\n"
+    return _text(_graphml_lines(to_simple_attrs(G)))
 
 
 def write_graphml(G: nx.Graph, path: str | os.PathLike[str]) -> Path:
     """Write ``G`` as GraphML to ``path`` atomically and return the path."""
-    return atomic_write_text(path, generate_graphml(G))
+    return _write_lines(path, _graphml_lines(to_simple_attrs(G)))
 
 
 def generate_gexf(G: nx.Graph) -> str:
@@ -298,14 +331,12 @@ def generate_gexf(G: nx.Graph) -> str:
     Node labels become GEXF labels; the networkx writer's modification date is removed so the
     output is reproducible. Edge keys are stored in the ``networkx_key`` attribute.
     """
-    body = "\n".join(nx.generate_gexf(to_simple_attrs(G), prettyprint=True, version="1.2draft"))
-    body = _GEXF_DATE.sub("", body, count=1)
-    return "<?xml version='1.0' encoding='utf-8'?>\n" + body + "\n"
+    return _text(_gexf_lines(to_simple_attrs(G)))
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike[str]) -> Path:
     """Write ``G`` as GEXF 1.2 to ``path`` atomically and return the path."""
-    return atomic_write_text(path, generate_gexf(G))
+    return _write_lines(path, _gexf_lines(to_simple_attrs(G)))
 
 
 # --------------------------------------------------------------------------- CSV
@@ -520,5 +551,9 @@ def write_tabular(G: nx.Graph, out_dir: str | os.PathLike[str]) -> list[Path]:
 
     """
     out = Path(out_dir)
-    paths = [write_graphml(G, out / "graph.graphml"), write_gexf(G, out / "graph.gexf")]
+    simple = to_simple_attrs(G)  # flattened once for both XML formats
+    paths = [
+        _write_lines(out / "graph.graphml", _graphml_lines(simple)),
+        _write_lines(out / "graph.gexf", _gexf_lines(simple)),
+    ]
     return paths + write_neo4j_csv(G, out / "csv")
