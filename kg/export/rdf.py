@@ -667,20 +667,27 @@ def _quads(statements: list[_Quad]) -> Iterator[ox.Quad]:
     return (ox.Quad(*q) for q in statements)
 
 
-def _writers(G: nx.MultiDiGraph) -> dict[str, _Writer]:
+def _writers(G: nx.MultiDiGraph, release: bool = False) -> dict[str, _Writer]:
     """Return a function writing each RDF export file, by name (statements mapped once, lazily).
+
+    With ``release``, the triples are dropped once ``graph.jsonld`` is written (the files are
+    written in :data:`RDF_FILES` order), so that they and the quads are never held together.
 
     The mapping is checked (unknown terms, bad IRIs, bad dates raise) before anything is written,
     since :func:`write_rdf` calls every writer before it replaces a file.
     """
     triples = cache(lambda: _statements(G))
     quads = cache(lambda: _quad_statements(G))
+
+    def jsonld(fh: IO[bytes]) -> None:
+        rdfio.serialize_jsonld(triples(), jsonld_context(), fh, last_types=_GENERAL_JSON)
+        if release:
+            triples.cache_clear()  # the last file of the triples: free them before the quads
+
     return {
         "graph.ttl": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.TURTLE, fh),
         "graph.nt": lambda fh: rdfio.serialize(_triples(triples()), ox.RdfFormat.N_TRIPLES, fh),
-        "graph.jsonld": lambda fh: rdfio.serialize_jsonld(
-            triples(), jsonld_context(), fh, last_types=_GENERAL_JSON
-        ),
+        "graph.jsonld": jsonld,
         "graph.trig": lambda fh: rdfio.serialize(_quads(quads()), ox.RdfFormat.TRIG, fh),
     }
 
@@ -741,5 +748,5 @@ def write_rdf(G: nx.MultiDiGraph, out_dir: Path) -> list[Path]:
         The paths written, in :data:`RDF_FILES` order.
 
     """
-    writers = _writers(G)
+    writers = _writers(G, release=True)
     return atomic_write_files({Path(out_dir) / name: writers[name] for name in RDF_FILES})
