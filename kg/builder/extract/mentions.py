@@ -532,8 +532,7 @@ def best_entry(
         return head
     local = [e for e in entries if e.country in countries]
     if text:  # a local place known by that very name before one known by an alternate name
-        wanted = fold(normalize(text))
-        local.sort(key=lambda e: fold(normalize(e.label)) != wanted)
+        local.sort(key=lambda e: not own_name(e, text))
     if ner == "LOC":
         return None  # seas, regions, continents: not a city that shares the name ("Asia")
     if text:  # "Maryland" is no "Maryland City"; "Maine" no "Des Plaines" (alternate name)
@@ -603,8 +602,7 @@ def known_abroad(entries: list[GazEntry], text: str) -> GazEntry | None:
     Colombian city and "Maine" no Illinois suburb, while "Lyon" is still Lyon.
     """
     places = [e for e in entries if e.cls in PLACE_CLASSES and not truncated_name(e, text)]
-    wanted = fold(normalize(text))
-    by_label = [e for e in places if fold(normalize(e.label)) == wanted]
+    by_label = [e for e in places if own_name(e, text)]
     for e in by_label:
         if e.capital or e.population >= MIN_RETYPED_CITY:
             return e
@@ -619,8 +617,9 @@ def refine_class(doc: Doc, cand: Candidate, res: Resources) -> str | None:
     lex = res.lexicon
     span = doc[cand.start : cand.end]
     words = [t.lower_ for t in span]
-    if "in" in words[1:-1] and span[words.index("in", 1) - 1].text[:1].isupper():
-        words = words[: words.index("in", 1)]  # "UN Mission in Haiti": classed by "Mission"
+    at = words.index("in", 1) if "in" in words[1:-1] else 0
+    if at and span[at - 1].text[:1].isupper():
+        words = words[:at]  # "UN Mission in Haiti": classed by "Mission"
     last = words[-1]
     joined = " ".join(words)
     if words[0] == "operation" and len(words) > 1:
